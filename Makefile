@@ -1,0 +1,35 @@
+# beatbert: two commands do everything, set-up included.
+#   make run   -- the main job
+#   make test  -- every notebook's tests (nbdev_test)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+SONG   ?= data/blues_band.mid
+
+.PHONY: run test setup lab clean-venv
+
+run: $(STAMP)
+	$(BIN)/beatbert inspect $(SONG)
+	$(BIN)/beatbert beats $(SONG) --out runs/beats.csv
+	@echo "wrote runs/beats.csv; explore the song in JupyterLab: make lab (then open nbs/03_beats.ipynb)"
+
+test: $(STAMP)
+	$(BIN)/nbdev_test --n_workers 2 --timing $(TEST_FLAGS)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab nbs/
+
+setup: $(STAMP)
+
+# A venv with the CPU build of torch that lies on this disk (a bare `torch` pulls a multi-GB CUDA build),
+# the package in editable mode and its dev tools; redone when settings.ini or setup.py change.
+$(STAMP): settings.ini setup.py
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "beatbert needs Python 3.10+"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0 -e ".[dev]"
+	@touch $(STAMP)
+
+clean-venv:
+	rm -rf $(VENV)
