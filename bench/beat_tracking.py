@@ -18,7 +18,8 @@ import mir_eval
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository root
 sys.path.insert(0, str(ROOT))
-from beatbert.grid import track_beats, dequantize
+from beatbert.grid import track_beats, dequantize, grid_trust, file_grid, TRUST_MIN
+from beatbert.midi import read_midi, Song
 
 CACHE = ROOT / 'cache' / 'bench_midi'  # written MIDI of the corpus pieces, and index.json
 QUOTA = 40        # pieces kept per corpus source (the cache holds at most this many of each)
@@ -165,7 +166,12 @@ def evaluate(path: Path, drift: float, jitter: float, seed: int) -> dict | None:
     base = np.arange(0.0, end + 1e-9, 0.5)  # the file's claim: 120 bpm from 0 s, 4/4 bars from 0 s
     est_bpm = 60.0 / np.median(np.diff(beats)) if len(beats) > 1 else float('nan')
     true_bpm = 60.0 / np.median(np.diff(ref_b))
-    return dict(song=path.stem, secs=end, true_bpm=true_bpm, est_bpm=est_bpm,
+    # would auto mode have tracked? trust of the constant-120 file grid for the performance, and for the original file
+    song = read_midi(path)
+    perf_song = Song(perf.assign(onset_beat=perf.onset * 2, offset_beat=perf.offset * 2), song.tempos,
+                     song.time_signatures, song.tracks)
+    trust_perf, trust_orig = grid_trust(perf_song, file_grid(perf_song)), grid_trust(song, file_grid(song))
+    return dict(song=path.stem, secs=end, true_bpm=true_bpm, est_bpm=est_bpm, trust_perf=trust_perf, trust_orig=trust_orig,
                 beat_f=_f(ref_b, beats), down_f=_f(ref_d, beats[phase::4]),
                 base_beat_f=_f(ref_b, base), base_down_f=_f(ref_d, base[::4]), time=secs)
 
@@ -190,7 +196,8 @@ def main(argv=None):
         print(df.to_string(index=False))
     print(f'beat_tracking: n={len(df)} mean beat F={df.beat_f.mean():.2f} (target >= 0.90), '
           f'mean downbeat F={df.down_f.mean():.2f}, baseline (file grid at 120 bpm) beat F={df.base_beat_f.mean():.2f} '
-          f'downbeat F={df.base_down_f.mean():.2f}, {df.time.mean():.2f} s/song (mean song {df.secs.mean():.0f} s)')
+          f'downbeat F={df.base_down_f.mean():.2f}, {df.time.mean():.2f} s/song (mean song {df.secs.mean():.0f} s); '
+          f'auto mode tracks {(df.trust_perf < TRUST_MIN).mean():.0%} of performances, trusts {(df.trust_orig >= TRUST_MIN).mean():.0%} of originals')
 
 
 if __name__ == '__main__':
