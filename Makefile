@@ -26,6 +26,11 @@ setup: $(STAMP)
 # the package in editable mode and its dev tools; redone when settings.ini or setup.py change.
 $(STAMP): settings.ini setup.py
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "beatbert needs Python 3.10+"'
+	@# Debian's mma renders the band corpus; installed where we can (root with apt), optional otherwise
+	@command -v mma >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mma >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mma >/dev/null 2>&1; }; }; } || \
+	  echo "note: mma not installed (apt-get install mma); the default corpus will be built without its band part" 
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0 -e ".[dev]"
