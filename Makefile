@@ -1,18 +1,15 @@
 # beatbert: two commands do everything, set-up included.
-#   make run   -- the main job
+#   make run   -- the main job: build (once) the default corpus, pretrain BeatBert with and without pair features, print the comparison
 #   make test  -- every notebook's tests (nbdev_test)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
-SONG   ?= data/blues_band.mid
 
 .PHONY: run test setup lab clean-venv
 
 run: $(STAMP)
-	$(BIN)/beatbert inspect $(SONG)
-	$(BIN)/beatbert beats $(SONG) --out runs/beats.csv
-	@echo "wrote runs/beats.csv; explore the song in JupyterLab: make lab (then open nbs/03_beats.ipynb)"
+	$(BIN)/beatbert pretrain
 
 test: $(STAMP)
 	$(BIN)/nbdev_test --n_workers 2 --timing $(TEST_FLAGS)
