@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]  # the repository root
 sys.path.insert(0, str(ROOT))
 from beatbert.grid import track_beats, dequantize, grid_trust, file_grid, TRUST_MIN
 from beatbert.midi import read_midi, Song
+from beatbert.corpus import score_to_midi
 
 CACHE = ROOT / 'cache' / 'bench_midi'  # written MIDI of the corpus pieces, and index.json
 QUOTA = 40        # pieces kept per corpus source (the cache holds at most this many of each)
@@ -46,22 +47,8 @@ def _four_four_regular(score) -> tuple[bool, float, str]:
 
 
 def _score_to_midi(score, pickup: float) -> pretty_midi.PrettyMIDI:
-    "A PrettyMIDI at constant 120 bpm in 4/4, one track per part, the pickup padded so that bars start at 0, 8, 16 s..."
-    pm = pretty_midi.PrettyMIDI(initial_tempo=BPM)
-    pm.time_signature_changes.append(pretty_midi.TimeSignature(4, 4, 0))
-    spq = 60.0 / BPM  # seconds per quarter note
-    parts = list(score.parts) if len(score.parts) else [score]
-    for k, part in enumerate(parts):
-        inst = pretty_midi.Instrument(program=0, name=str(part.partName or f'part {k}'))
-        for n in part.stripTies().flatten().notes:
-            ql = float(n.duration.quarterLength)
-            if ql <= 0: continue  # grace notes
-            on = (float(n.offset) + pickup) * spq
-            vel = int(n.volume.velocity or 80)
-            for p in n.pitches:
-                inst.notes.append(pretty_midi.Note(vel, int(p.midi), on, on + ql * spq))
-        if inst.notes: pm.instruments.append(inst)
-    return pm
+    "A PrettyMIDI at constant 120 bpm in 4/4, one track per part, the pickup padded (the corpus's own writer)."
+    return score_to_midi(score, pickup, bpm=BPM)
 
 
 def _candidates():
