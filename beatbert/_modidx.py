@@ -367,9 +367,11 @@ d = { 'settings': { 'branch': 'main',
                                 'beatbert.train.load_optimizer': ('pretrain.html#load_optimizer', 'beatbert/train.py'),
                                 'beatbert.train.lr_at': ('pretrain.html#lr_at', 'beatbert/train.py'),
                                 'beatbert.train.make_batch': ('pretrain.html#make_batch', 'beatbert/train.py'),
+                                'beatbert.train.masked_index': ('pretrain.html#masked_index', 'beatbert/train.py'),
                                 'beatbert.train.metrics': ('pretrain.html#metrics', 'beatbert/train.py'),
                                 'beatbert.train.predict_masked': ('pretrain.html#predict_masked', 'beatbert/train.py'),
                                 'beatbert.train.pretrain_main': ('pretrain.html#pretrain_main', 'beatbert/train.py'),
                                 'beatbert.train.save_checkpoint': ('pretrain.html#save_checkpoint', 'beatbert/train.py'),
                                 'beatbert.train.train': ('pretrain.html#train', 'beatbert/train.py'),
-                                'beatbert.train.valid_loss': ('pretrain.html#valid_loss', 'beatbert/train.py')}}}
+                                'beatbert.train.valid_loss': ('pretrain.html#valid_loss', 'beatbert/train.py'),
+                                'beatbert.train.window_batch': ('pretrain.html#window_batch', 'beatbert/train.py')}}}
