@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test setup lab clean-venv
+.PHONY: run test setup lab browser-check clean-venv
 
 run: $(STAMP)
 	$(BIN)/beatbert pretrain
@@ -16,6 +16,10 @@ test: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab nbs/
+
+# the tour run in JupyterLab by headless Chromium (Debian's chromium, playwright-core from npm); not part of `make test`
+browser-check: $(STAMP)
+	$(BIN)/python tools/browser_check.py
 
 setup: $(STAMP)
 

@@ -112,6 +112,18 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument('--workers', type=int, default=1, help='DataLoader processes making batches')
     s = sub.add_parser('evaluate', help='print the comparison of a pretraining run again, from its checkpoints')
     s.add_argument('run', help='run folder')
+    s = sub.add_parser('attention', help="one attention head over a window of a song, as a standalone HTML page (plotly, offline)")
+    s.add_argument('run', metavar='RUN', help="run folder as written by pretrain (runs/default/pairs; runs/default: its pairs run)")
+    s.add_argument('file', metavar='FILE', help='a MIDI file')
+    s.add_argument('--layer', type=int, default=0, help='layer, from 0 (the pairwise layer of the default model)')
+    s.add_argument('--head', type=int, default=0, help='head, from 0')
+    s.add_argument('--out', required=True, help='.html file to write')
+    s.add_argument('--measures', action='store_true', help='measures x measures instead of beats x beats')
+    s.add_argument('--what', choices=['weights', 'content', 'pair', 'logits'], default='weights',
+                   help='beats x beats: softmax weights, content logits q.k, pair-term logits, or their sum')
+    s.add_argument('--start', type=int, default=0, help='first beat of the window')
+    s.add_argument('--length', type=int, default=128, help="beats in the window (at most the model's max_beats)")
+    s.add_argument('--grid', choices=['auto', 'file', 'track'], default='auto')
     return p
 
 def _inspect(a):
@@ -184,8 +196,30 @@ def _evaluate(a):
     from beatbert.train import evaluate_run
     evaluate_run(a.run)
 
+def _attention(a):
+    from beatbert.viz import run_folder, song_attention, attention_map, measure_map
+    from beatbert.train import load_model
+    out = Path(a.out)
+    if out.suffix.lower() not in ('.html', '.htm'): raise UsageError(f'{out}: --out must end in .html')
+    run = run_folder(a.run)
+    model, _ = load_model(run)
+    c = model.config
+    if not 0 <= a.layer < c.n_layers: raise UsageError(f'--layer must be 0..{c.n_layers - 1} (the model has {c.n_layers} layers), not {a.layer}')
+    if not 0 <= a.head < c.n_heads: raise UsageError(f'--head must be 0..{c.n_heads - 1} (the model has {c.n_heads} heads), not {a.head}')
+    if not 1 <= a.length <= c.max_beats: raise UsageError(f'--length must be 1..{c.max_beats}, not {a.length}')
+    b = song_beats(a.file, a.grid)
+    if not 0 <= a.start < len(b): raise UsageError(f'--start must be 0..{len(b) - 1} for a song of {len(b)} beats')
+    maps = song_attention(model, b, a.start, a.length)
+    maps.source = str(run)
+    fig = measure_map(maps, a.layer, a.head) if a.measures else attention_map(maps, a.layer, a.head, a.what)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.write_html(out, include_plotlyjs=True)                # plotly.js inside: the page works offline
+    w = maps.window
+    print(f"{out}: {'measures' if a.measures else a.what} of layer {a.layer}, head {a.head} over beats {w.start}..{w.start + w.n - 1} "
+          f"({w.n} beats) of {w.name}, model {run}")
+
 COMMANDS = {'inspect': _inspect, 'beats': _beats, 'features': _features, 'pairs': _pairs, 'corpus': _corpus,
-            'transcribe': _transcribe, 'pretrain': _pretrain, 'evaluate': _evaluate}
+            'transcribe': _transcribe, 'pretrain': _pretrain, 'evaluate': _evaluate, 'attention': _attention}
 
 def main(argv=None) -> int:
     "Run the `beatbert` command line; returns the exit code (0 ok, 2 bad or rejected input)."
