@@ -4,9 +4,11 @@
 
 # %% ../nbs/07_model.ipynb #d192d3fa
 from __future__ import annotations
-import json, math
+import json, math, os, threading
 from dataclasses import dataclass, asdict, fields
 import numpy as np
+import numba
+from numba import njit, prange
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -16,7 +18,8 @@ from .pairs import PAIR_GROUPS, CONTENT
 
 # %% auto #0
 __all__ = ['default_pair_blocks', 'BeatBertConfig', 'PairIndex', 'joint_codes', 'pair_index', 'rotary', 'rotate', 'rotary_figure',
-           'pair_attention_reference', 'drop_mask', 'pair_attention', 'Attention', 'MLP', 'Block', 'BeatBert']
+           'pair_attention_reference', 'drop_mask', 'drop_threshold', 'hashed_drop_mask', 'pair_attention', 'Attention',
+           'MLP', 'Block', 'BeatBert']
 
 # %% ../nbs/07_model.ipynb #1f14d44e
 def default_pair_blocks(groups=PAIR_GROUPS) -> tuple:
@@ -197,7 +200,7 @@ def drop_mask(shape, p: float, device=None, out=None) -> torch.Tensor:
     return torch.lt(r.view(shape), t - 32768, out=out)   # int16 is uniform on [-32768, 32767]
 
 class _PairAttention(torch.autograd.Function):
-    "`pair_attention_reference` with a hand-written backward, one batch element at a time, buffers reused."
+    "`pair_attention_reference` with a hand-written backward, one batch element at a time, buffers reused: the CUDA path."
     @staticmethod
     def forward(ctx, q, k, v, qp, pad, p, n_blocks, *rest):
         Ek, Ev, idx = rest[:n_blocks], rest[n_blocks:2 * n_blocks], rest[2 * n_blocks:]
@@ -262,6 +265,222 @@ class _PairAttention(torch.autograd.Function):
                 gEkT[s].baddbmm_(qp[b].transpose(1, 2), gT)                # (H, D, n_b)
         return (gq, gk, gv, gqp, None, None, None, *[g.transpose(1, 2) for g in gEkT + gEvT], *[None] * S)
 
+# %% ../nbs/07_model.ipynb #dd177b9c
+_CACHE = __name__ != '__main__'   # compiled kernels cached beside the module; a notebook's cells have no file to cache for
+if 'NUMBA_THREADING_LAYER' not in os.environ: numba.config.THREADING_LAYER = 'workqueue'   # sleeping threads, not OpenMP's
+_KERNELS = threading.Lock()      # the workqueue runs one parallel kernel at a time: other Python threads wait their turn
+_M32 = 0xFFFFFFFF                 # arithmetic on 32-bit words, in int64
+
+@njit(inline='always')
+def _mix32(x):
+    "lowbias32: a bijection of 32-bit words in which every input bit flips about half the output bits."
+    x ^= x >> 16; x = (x * 0x7FEB352D) & _M32
+    x ^= x >> 15; x = (x * 0x846CA68B) & _M32
+    return x ^ (x >> 16)
+
+@njit(inline='always')
+def _keep_row(seed, row, t, keep):
+    "keep[j] = hash(seed, row, j) >= t: the dropout draw of every weight of one row, recomputable anywhere."
+    key = _mix32((seed + row * 0x9E3779B9) & _M32)
+    for j in range(keep.shape[0]): keep[j] = _mix32(key ^ ((j * 0x85EBCA6B) & _M32)) >= t
+
+@njit(parallel=True, cache=_CACHE)
+def _hashed_keep(seed, t, keep):
+    "keep[b, h, i, j] of a whole (B, H, N, N) mask: the draws the kernels make row by row."
+    B, H, N = keep.shape[:3]
+    for bh in prange(B * H):
+        for i in range(N): _keep_row(seed, bh * N + i, t, keep[bh // H, bh % H, i])
+
+def drop_threshold(p: float) -> int:
+    "The 32-bit hash below which a weight is dropped: p in steps of 2⁻³²."
+    return min(round(p * 2 ** 32), 2 ** 32)
+
+def hashed_drop_mask(shape,      # (B, H, N, N)
+                     p: float,   # dropout probability
+                     seed: int   # 32-bit seed
+                    ) -> torch.Tensor:  # bool, True where dropped
+    "The dropout mask the CPU kernel draws, made explicit (it never is in training): tests and the reader."
+    keep = torch.empty(shape, dtype=torch.bool)
+    with _KERNELS: _hashed_keep(seed, drop_threshold(p), keep.numpy())
+    return ~keep
+
+# %% ../nbs/07_model.ipynb #bb664343
+_FAST = {'contract', 'arcp', 'nsz', 'reassoc', 'afn'}   # fastmath without nnan / ninf: padded keys are -inf
+
+@njit(inline='always', fastmath=_FAST)
+def _table_row(x, ET, out):
+    "out[u] = Σ_d x[d] ET[d, u]: one beat's products with every joint code's embedding."
+    z = out.dtype.type(0)
+    for u in range(out.shape[0]): out[u] = z
+    for d in range(ET.shape[0]):
+        xd, ed = x[d], ET[d]
+        for u in range(out.shape[0]): out[u] += xd * ed[u]
+
+@njit(inline='always', fastmath=_FAST)
+def _gather_row(ix, b, i, off, Tr, x, KT, out):
+    "out[j] = Σ_s Tr[off_s + ix_s[b, i, j]] + Σ_d x[d] KT[d, j]: a row of logits, or of d loss / d weights."
+    r0, o0 = ix[0][b, i], off[0]
+    for j in range(out.shape[0]): out[j] = Tr[o0 + r0[j]]
+    for s in range(1, len(ix)):
+        rs, o = ix[s][b, i], off[s]
+        for j in range(out.shape[0]): out[j] += Tr[o + rs[j]]
+    for d in range(KT.shape[0]):
+        xd, kd = x[d], KT[d]
+        for j in range(out.shape[0]): out[j] += xd * kd[j]
+
+@njit(inline='always', fastmath=_FAST)
+def _scatter_row(ix, b, i, off, a, out):
+    "out[off_s + u] = Σ_{j: ix_s[b, i, j] = u} a[j]: a row of weights binned by joint code."
+    z = out.dtype.type(0)
+    for u in range(out.shape[0]): out[u] = z
+    for s in range(len(ix)):
+        rs, o = ix[s][b, i], off[s]
+        for j in range(a.shape[0]): out[o + rs[j]] += a[j]
+
+@njit(inline='always', fastmath=_FAST)
+def _scatter2_row(ix, b, i, off, a, c, out_a, out_c):
+    "`_scatter_row` of two rows by the same codes at once: one pass over the codes, two independent chains of adds."
+    z = out_a.dtype.type(0)
+    for u in range(out_a.shape[0]): out_a[u] = z; out_c[u] = z
+    for s in range(len(ix)):
+        rs, o = ix[s][b, i], off[s]
+        for j in range(a.shape[0]):
+            u = o + rs[j]
+            out_a[u] += a[j]; out_c[u] += c[j]
+
+# %% ../nbs/07_model.ipynb #8a74f030
+@njit(parallel=True, fastmath=_FAST, cache=_CACHE)
+def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D, N) turned keys, values; queries
+              EkT, EvT,          # (H, D, n) every block's embeddings side by side
+              ix, off,           # per block (B, N, N) int64 joint codes; (S,) the block's first column in EkT
+              pad,               # (B, N) bool
+              seed, t, scale,    # dropout: seed, threshold (0: none), 1 / (1 - p)
+              R,                 # row chunks per window: B·R tasks
+              P, y):             # out: (B, H, N, N) weights before dropout, (B, H, N, D)
+    "Every row of every head in one pass: table row, logits, softmax, dropout, values and binned pair embeddings."
+    B, H, N, D = q.shape
+    n, rows = EkT.shape[2], (N + R - 1) // R
+    for task in prange(B * R):
+        b, r = task // R, task % R
+        l, A, Tr, bn = np.empty(N, q.dtype), np.empty(N, q.dtype), np.empty(n, q.dtype), np.empty(n, q.dtype)
+        keep = np.ones(N, np.bool_)
+        z, one, sc, ninf = q.dtype.type(0), q.dtype.type(1), q.dtype.type(scale), q.dtype.type(-np.inf)
+        for i in range(r * rows, min(N, (r + 1) * rows)):
+            for h in range(H):                                   # the heads share the row of joint codes
+                _table_row(qp[b, h, i], EkT[h], Tr)              # (n,) q_i · E[u]
+                _gather_row(ix, b, i, off, Tr, q[b, h, i], kT[b, h], l)   # (N,) logits
+                m = ninf
+                for j in range(N):
+                    if pad[b, j]: l[j] = ninf
+                    m = max(m, l[j])
+                tot = z
+                for j in range(N):
+                    l[j] = math.exp(l[j] - m); tot += l[j]
+                inv, Pr = one / tot, P[b, h, i]
+                if t > 0: _keep_row(seed, (b * H + h) * N + i, t, keep)
+                for j in range(N):
+                    Pr[j] = l[j] * inv
+                    A[j] = Pr[j] if keep[j] else z
+                _scatter_row(ix, b, i, off, A, bn)               # (n,) bins
+                for d in range(D):                               # y_i = Σ_j a_ij v_j + Σ_u bins[u] E[u]
+                    vd, ed, acc = vT[b, h, d], EvT[h, d], z
+                    for j in range(N): acc += A[j] * vd[j]
+                    for u in range(n): acc += bn[u] * ed[u]
+                    y[b, h, i, d] = acc * sc
+
+def _np(t: torch.Tensor) -> np.ndarray: return t.detach().numpy()
+
+# %% ../nbs/07_model.ipynb #fe411521
+@njit(parallel=True, fastmath=_FAST, cache=_CACHE)
+def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, off, seed, t,   # as `_pair_fwd`, P its weights
+              gy,                                             # (B, H, N, D) d loss / d y, times 1 / (1 - p)
+              R,                                              # row chunks per window
+              gq, gqp,                                        # out: (B, H, N, D)
+              gkT, gvT, gEkT, gEvT):                          # out, zeroed: (B·R, H, D, N), (B·R, H, D, n) per task
+    "The gradients of `_pair_fwd`, row by row, its bins and dropout mask recomputed."
+    B, H, N, D = q.shape
+    n, rows = EkT.shape[2], (N + R - 1) // R
+    for task in prange(B * R):
+        b, r = task // R, task % R
+        gA, A, Gr, bn = np.empty(N, q.dtype), np.empty(N, q.dtype), np.empty(n, q.dtype), np.empty(n, q.dtype)
+        keep = np.ones(N, np.bool_)
+        z = q.dtype.type(0)
+        for i in range(r * rows, min(N, (r + 1) * rows)):
+            for h in range(H):
+                Pr = P[b, h, i]
+                _table_row(gy[b, h, i], EvT[h], Gr)              # (n,) d loss / d bins
+                _gather_row(ix, b, i, off, Gr, gy[b, h, i], vT[b, h], gA)   # (N,) d loss / d dropped weights
+                if t > 0: _keep_row(seed, (b * H + h) * N + i, t, keep)
+                delta = z
+                for j in range(N):
+                    A[j] = Pr[j] if keep[j] else z
+                    gA[j] = gA[j] if keep[j] else z              # d loss / d weights
+                    delta += Pr[j] * gA[j]
+                for j in range(N): gA[j] = Pr[j] * (gA[j] - delta)   # d loss / d logits (softmax backward)
+                for d in range(D):
+                    kd, acc = kT[b, h, d], z
+                    for j in range(N): acc += gA[j] * kd[j]
+                    gq[b, h, i, d] = acc
+                    qd, gk = q[b, h, i, d], gkT[task, h, d]
+                    for j in range(N): gk[j] += gA[j] * qd
+                    gd, gv = gy[b, h, i, d], gvT[task, h, d]
+                    for j in range(N): gv[j] += A[j] * gd
+                _scatter2_row(ix, b, i, off, A, gA, Gr, bn)      # (n,) the forward's bins again; d loss / d table row
+                for d in range(D):
+                    gd, ge = gy[b, h, i, d], gEvT[task, h, d]
+                    for u in range(n): ge[u] += gd * Gr[u]
+                for d in range(D):
+                    ed, ge, qd, acc = EkT[h, d], gEkT[task, h, d], qp[b, h, i, d], z
+                    for u in range(n):
+                        acc += bn[u] * ed[u]
+                        ge[u] += qd * bn[u]
+                    gqp[b, h, i, d] = acc
+
+def _row_chunks(B: int) -> int:
+    "Give numba torch's thread count; row chunks per window so that every thread gets two tasks or more."
+    numba.set_num_threads(max(1, min(torch.get_num_threads(), numba.config.NUMBA_NUM_THREADS)))
+    return max(1, -(-2 * numba.get_num_threads() // B))
+
+class _PairAttentionCPU(torch.autograd.Function):
+    "`pair_attention_reference` in the fused kernels `_pair_fwd`, `_pair_bwd`; dropout drawn by hashing."
+    @staticmethod
+    def forward(ctx, q, k, v, qp, pad, p, n_blocks, *rest):
+        Ek, Ev, idx = rest[:n_blocks], rest[n_blocks:2 * n_blocks], rest[2 * n_blocks:]
+        B, H, N, D = q.shape
+        sizes, R = [E.shape[1] for E in Ek], _row_chunks(B)
+        off = np.cumsum([0] + sizes[:-1])                                             # (S,) each block's first column
+        EkT, EvT = (torch.cat(E, 1).transpose(1, 2).contiguous() for E in (Ek, Ev))  # (H, D, n) all blocks side by side
+        kT, vT = k.transpose(2, 3).contiguous(), v.transpose(2, 3).contiguous()     # (B, H, D, N)
+        seed, t = (int(torch.randint(1 << 32, ())), drop_threshold(p)) if p > 0 else (0, 0)
+        pad = torch.zeros(B, N, dtype=torch.bool) if pad is None else pad.contiguous()
+        P, y = q.new_empty(B, H, N, N), torch.empty_like(v)
+        with _KERNELS: _pair_fwd(*map(_np, (q, kT, vT, qp, EkT, EvT)), tuple(map(_np, idx)), off, _np(pad), seed, t,
+                                 1 / (1 - p), R, P.numpy(), y.numpy())
+        ctx.save_for_backward(q, kT, vT, qp, P, EkT, EvT, *idx)
+        ctx.sizes, ctx.off, ctx.seed, ctx.t, ctx.p = sizes, off, seed, t, p
+        return y
+
+    @staticmethod
+    def backward(ctx, gy):
+        q, kT, vT, qp, P, EkT, EvT, *idx = ctx.saved_tensors
+        (B, H, N, D), n = q.shape, EkT.shape[2]
+        R = _row_chunks(B)
+        gy = gy.contiguous() * (1 / (1 - ctx.p))                                      # the dropout's scale, once
+        gq, gqp = torch.empty_like(q), torch.empty_like(q)
+        gkT, gvT = q.new_zeros(B * R, H, D, N), q.new_zeros(B * R, H, D, N)          # per task, summed below
+        gEkT, gEvT = q.new_zeros(B * R, H, D, n), q.new_zeros(B * R, H, D, n)
+        with _KERNELS: _pair_bwd(*map(_np, (q, kT, vT, qp, EkT, EvT, P)), tuple(map(_np, idx)), ctx.off, ctx.seed, ctx.t,
+                                 _np(gy), R, *map(_np, (gq, gqp, gkT, gvT, gEkT, gEvT)))
+        gk, gv = (g.view(B, R, H, D, N).sum(1).transpose(2, 3) for g in (gkT, gvT))   # (B, H, N, D)
+        gEk, gEv = (g.sum(0).transpose(1, 2).split(ctx.sizes, 1) for g in (gEkT, gEvT))   # per block (H, n_b, D)
+        return (gq, gk, gv, gqp, None, None, None, *gEk, *gEv, *[None] * len(idx))
+
+def _pair_apply(fn, q, k, v, qp, Ek, Ev, idx, pad=None, p: float = 0.) -> torch.Tensor:
+    "Call the autograd function `fn` (`_PairAttentionCPU` or `_PairAttention`) on contiguous tensors."
+    if not len(Ek) == len(Ev) == len(idx): raise ValueError(f'{len(Ek)}, {len(Ev)} tables for {len(idx)} index blocks')
+    q, k, v, qp = (t.contiguous() for t in (q, k, v, qp))
+    return fn.apply(q, k, v, qp, pad, float(p), len(idx), *(E.contiguous() for E in list(Ek) + list(Ev)), *(i.contiguous() for i in idx))
+
 def pair_attention(q, k, v,      # (B, H, N, D) turned queries (scaled), turned keys, values
                    qp,           # (B, H, N, D) queries as they read pair embeddings
                    Ek, Ev,       # per block (H, n_b, D) embeddings of the joint codes
@@ -270,9 +489,8 @@ def pair_attention(q, k, v,      # (B, H, N, D) turned queries (scaled), turned 
                    p: float = 0. # dropout on the attention weights
                   ) -> torch.Tensor:   # (B, H, N, D)
     "Softmax attention whose logits gain the gathered pair terms and whose values gain the binned pair embeddings."
-    if not len(Ek) == len(Ev) == len(idx): raise ValueError(f'{len(Ek)}, {len(Ev)} tables for {len(idx)} index blocks')
-    q, k, v, qp = (t.contiguous() for t in (q, k, v, qp))
-    return _PairAttention.apply(q, k, v, qp, pad, float(p), len(idx), *(E.contiguous() for E in list(Ek) + list(Ev)), *idx)
+    cpu = q.device.type == 'cpu' and len(idx) > 0 and q.dtype in (torch.float32, torch.float64)
+    return _pair_apply(_PairAttentionCPU if cpu else _PairAttention, q, k, v, qp, Ek, Ev, idx, pad, p)
 
 # %% ../nbs/07_model.ipynb #5c348e02
 class Attention(nn.Module):
@@ -296,7 +514,7 @@ class Attention(nn.Module):
     def block_tables(self, params, index: PairIndex) -> list:
         "Per block, (H, n_b, d_head): the sum of the block's group embeddings at each joint code."
         E = self.group_tables(params)
-        return [sum(E[g][:, voc[:, t]] for t, g in enumerate(block)) for block, voc in zip(index.blocks, index.vocab)]
+        return [sum(E[g].index_select(1, voc[:, t]) for t, g in enumerate(block)) for block, voc in zip(index.blocks, index.vocab)]
 
     def forward(self, x: torch.Tensor,       # (B, N, C) the residual stream, normalised
                 rot: tuple | None,           # rotary (cos, sin) for N beats, or None
