@@ -19,9 +19,9 @@ from .features import *
 # %% auto #0
 __all__ = ['FEATURES_VERSION', 'DESC_DTYPES', 'SPLITS', 'MIDI_SUFFIXES', 'MUSIC21_SKIP', 'BUILTIN', 'BAND_SONGS', 'song_arrays',
            'unpack_features', 'fingerprint', 'split_of', 'Item', 'scan_folder', 'process_item', 'consolidate',
-           'build_corpus', 'merge_corpora', 'source_meters', 'abc_tune_lines', 'score_to_midi', 'rn_labels',
-           'materialize_m21_file', 'music21_paths', 'materialize_music21', 'Corpus', 'BeatWindows', 'collate_windows',
-           'materialize_band', 'materialize_examples', 'resolve_sources', 'build', 'lakh_plan']
+           'build_corpus', 'merge_corpora', 'source_meters', 'abc_tune_lines', 'abc_four_four', 'score_to_midi',
+           'rn_labels', 'materialize_m21_file', 'music21_paths', 'materialize_music21', 'Corpus', 'BeatWindows',
+           'collate_windows', 'materialize_band', 'materialize_examples', 'resolve_sources', 'build', 'lakh_plan']
 
 # %% ../nbs/06_corpus.ipynb #d4452d01
 FEATURES_VERSION = hashlib.sha1('|'.join(FEATURE_NAMES).encode()).hexdigest()[:8]  # changes when the registry does
@@ -245,6 +245,23 @@ def abc_tune_lines(text: str) -> dict:
         out[int(m.group(1))] = counts
     return out
 
+def abc_four_four(text: str) -> tuple[str, dict]:
+    "An ABC collection cut to its tunes whose `M:` fields (the file header's when a tune has none) are all 4/4; the others' metres by tune number."
+    blocks = re.split(r'^(?=X:)', text, flags=re.M)
+    head = '' if blocks[0].startswith('X:') else blocks.pop(0)    # the file header: its fields apply to every tune
+    norm = lambda ms: [{'C': '4/4', 'C|': '2/2'}.get(m, m) for m in ms]
+    default = norm(_METER['.abc'].findall(head))
+    kept, dropped = [head], {}
+    for block in blocks:
+        x = re.match(r'X:\s*(\d+)', block)
+        k = re.search(r'^K:', block, re.M)
+        top, body = (block[:k.start()], block[k.start():]) if k else (block, '')    # the tune's header, its music
+        ms = (norm(_METER['.abc'].findall(top)) or default) + norm(_METER['.abc'].findall(body)
+                                                                    + re.findall(r'\[M:\s*([^\]\s]+)\s*\]', body))
+        if x and ms and any(m != '4/4' for m in ms): dropped[int(x.group(1))] = ms
+        else: kept.append(block)   # 4/4, or the text cannot tell: music21 decides
+    return ''.join(kept), dropped
+
 # %% ../nbs/06_corpus.ipynb #fd15c088
 def _four_four(score) -> tuple[bool, float, str]:
     "(all 4/4 with whole measures inside, pickup length in quarters, reason if not) of a music21 score."
@@ -320,12 +337,18 @@ def materialize_m21_file(path: str, dest: str) -> list:
         if not any(m == '4/4' for m in meters):
             return [dict(source='music21', path=sid, key='', reason=f"time signatures {' then '.join(dict.fromkeys(meters))} (source text)")]
     skipped, text = [], p.read_text(errors='ignore') if p.suffix == '.abc' else ''
+    cut = text and abc_four_four(text)
+    if cut:   # an ABC collection: only its 4/4 tunes are parsed (a quarter of Essen's, an eighth of O'Neill's)
+        skipped = [dict(source='music21', path=f'{sid}#{p.stem}_{x}', key='',
+                        reason=f"time signatures {' then '.join(dict.fromkeys(ms))} (source text)") for x, ms in cut[1].items()]
+        if not re.search(r'^X:', cut[0], re.M): return skipped
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            obj = music21.corpus.parse(str(p))   # a whole ABC collection parses faster at once than tune by tune
+            # a whole ABC collection parses faster at once than tune by tune
+            obj = music21.converter.parseData(cut[0], format='abc') if cut and cut[1] else music21.corpus.parse(str(p))
             scores = list(obj.scores) if hasattr(obj, 'scores') and len(obj.scores) else [obj]
-    except Exception as e: return [dict(source='music21', path=sid, key='', reason=f'music21 cannot parse it: {type(e).__name__}')]
+    except Exception as e: return skipped + [dict(source='music21', path=sid, key='', reason=f'music21 cannot parse it: {type(e).__name__}')]
     lines = abc_tune_lines(text) if coll.startswith('essenFolksong') else {}
     multi = bool(text) or len(scores) > 1
     out = dest / coll; out.mkdir(parents=True, exist_ok=True)
