@@ -17,11 +17,12 @@ from .beats import *
 from .features import *
 
 # %% auto #0
-__all__ = ['FEATURES_VERSION', 'DESC_DTYPES', 'SPLITS', 'MIDI_SUFFIXES', 'MUSIC21_SKIP', 'BUILTIN', 'BAND_SONGS', 'song_arrays',
-           'unpack_features', 'fingerprint', 'split_of', 'Item', 'scan_folder', 'process_item', 'consolidate',
-           'build_corpus', 'merge_corpora', 'source_meters', 'abc_tune_lines', 'abc_four_four', 'score_to_midi',
-           'rn_labels', 'materialize_m21_file', 'music21_paths', 'materialize_music21', 'Corpus', 'BeatWindows',
-           'collate_windows', 'materialize_band', 'materialize_examples', 'resolve_sources', 'build', 'lakh_plan']
+__all__ = ['FEATURES_VERSION', 'DESC_DTYPES', 'SPLITS', 'MIDI_SUFFIXES', 'MUSIC21_SKIP', 'FORMATS', 'BUILTIN', 'BAND_SONGS',
+           'song_arrays', 'unpack_features', 'fingerprint', 'split_of', 'Item', 'scan_folder', 'process_item',
+           'consolidate', 'build_corpus', 'merge_corpora', 'source_meters', 'abc_tune_lines', 'abc_four_four',
+           'score_to_midi', 'rn_labels', 'materialize_m21_file', 'music21_paths', 'one_format_per_piece',
+           'materialize_music21', 'Corpus', 'BeatWindows', 'collate_windows', 'materialize_band',
+           'materialize_examples', 'resolve_sources', 'build', 'lakh_plan']
 
 # %% ../nbs/06_corpus.ipynb #d4452d01
 FEATURES_VERSION = hashlib.sha1('|'.join(FEATURE_NAMES).encode()).hexdigest()[:8]  # changes when the registry does
@@ -325,13 +326,17 @@ def rn_labels(score, pickup: float, labels: pd.DataFrame) -> pd.DataFrame:
     out['key_change'] = (key != key.shift()) & key.shift().notna()
     return out
 
+def _m21_where(p: Path) -> tuple[str, str]:
+    "(collection: the folders below music21's corpus root, the file's id in skipped.csv) of a corpus file."
+    parts = p.parts[len(p.parts) - 1 - p.parts[::-1].index('corpus') + 1:-1]
+    coll = '/'.join(parts) or 'music21'
+    return coll, f'music21:{coll}/{p.name}'
+
 def materialize_m21_file(path: str, dest: str) -> list:
     "Write the 4/4 pieces of one music21 corpus file to MIDI (+ labels) under `dest`; skipped rows for the others."
     import music21
     p, dest = Path(path), Path(dest)
-    parts = p.parts[len(p.parts) - 1 - p.parts[::-1].index('corpus') + 1:-1]   # folders below music21's corpus root
-    coll = '/'.join(parts) or 'music21'
-    sid = f'music21:{coll}/{p.name}'
+    coll, sid = _m21_where(p)
     meters = source_meters(p)
     if meters and not all(m == '4/4' for m in meters):
         if not any(m == '4/4' for m in meters):
@@ -389,6 +394,20 @@ def music21_paths(skip=MUSIC21_SKIP) -> list:
     import music21
     return sorted(str(p) for p in music21.corpus.getPaths() if not any(f'/corpus/{c}/' in str(p) for c in skip))
 
+FORMATS = ('.mxl', '.musicxml', '.xml', '.krn', '.rntxt', '.abc')   # the format kept when a piece comes in several
+
+def one_format_per_piece(paths) -> tuple[list, list]:
+    "Paths with one file per piece (same folder and name, another format: the first in `FORMATS` wins); skipped rows for the rest."
+    rank = lambda p: (FORMATS.index(p.suffix) if p.suffix in FORMATS else len(FORMATS), p.suffix)
+    best = {}
+    for p in map(Path, paths):
+        k = (p.parent, p.stem)
+        if k not in best or rank(p) < rank(best[k]): best[k] = p
+    kept = sorted(str(p) for p in best.values())
+    rows = [dict(source='music21', path=_m21_where(p)[1], key='', reason=f'the same piece as {best[p.parent, p.stem].name} (one format per piece)')
+            for p in map(Path, sorted(paths)) if best[p.parent, p.stem] != p]
+    return kept, rows
+
 def materialize_music21(dest,                 # folder for the MIDI files and label sidecars
                         workers: int = None,  # processes (default: all cores)
                         progress: bool = True,
@@ -397,11 +416,10 @@ def materialize_music21(dest,                 # folder for the MIDI files and la
     "Write every 4/4 piece of music21's bundled corpus to MIDI under `dest`, resumably."
     import music21
     dest = Path(dest); marks = dest / '.done'; marks.mkdir(parents=True, exist_ok=True)
-    paths = sorted(str(p) for p in (paths or music21_paths()))
+    paths, skipped = one_format_per_piece(paths or music21_paths())   # both files would write the same MIDI file
     mark = lambda p: marks / (hashlib.sha1(p.encode()).hexdigest()[:16] + '.json')
     todo = [(p, str(dest)) for p in paths if not mark(p).exists()]
     for rows, (p, _) in _pool_map(_m21_marked, todo, workers or os.cpu_count() or 1, 'music21', progress): pass
-    skipped = []
     for p in paths: skipped += json.loads(mark(p).read_text())
     return skipped
 
