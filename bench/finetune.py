@@ -1,6 +1,6 @@
 """Time `beatbert finetune --all` (every task, its baselines, four arms, one table) against its budget.
 
-    python bench/finetune.py [--corpus cache/corpus-default] [--pretrained runs/default] [--out runs/finetune] [--steps 150]
+    python bench/finetune.py [--corpus cache/corpus-default] [--pretrained runs/default] [--out runs/finetune] [--steps 150] [--seed 0]
 
 Needs the default corpus and the main job's pretrained run (`make run`); builds nothing itself. Runs exactly what the CLI
 runs (`finetune_all`), prints its table, the seconds spent per task, and the total against the 30-minute budget of issue
@@ -53,6 +53,7 @@ def main(argv=None):
     ap.add_argument('--pretrained', default=str(ROOT / 'runs/default'))
     ap.add_argument('--out', default=str(ROOT / 'runs/finetune'))
     ap.add_argument('--steps', type=int, default=None, help='optimizer steps per arm (default: FinetuneConfig)')
+    ap.add_argument('--seed', type=int, default=0, help="FinetuneConfig.seed: the tasks' shifted grids, lifted songs, batches, heads")
     a = ap.parse_args(argv)
     for p in (Path(a.corpus) / 'corpus.npz', Path(a.pretrained) / 'pairs' / 'checkpoint.json', Path(a.pretrained) / 'nopairs' / 'checkpoint.json'):
         if not p.exists(): sys.exit(f'{p} missing: run `make run` (the main job) first')
@@ -61,7 +62,7 @@ def main(argv=None):
     c = Corpus(a.corpus)
     peer, beats = corpus_pass(c, Path(a.pretrained) / 'pairs')
     print(f'peer: one forward pass of the pretrained BeatBert over the corpus ({beats:,} beats): {peer:.1f} s')
-    fc = FinetuneConfig(**({'steps': a.steps} if a.steps else {}))
+    fc = FinetuneConfig(seed=a.seed, **({'steps': a.steps} if a.steps else {}))
     t0 = time.perf_counter()
     finetune_all(a.corpus, a.pretrained, a.out, fc=fc, progress=False)
     total = time.perf_counter() - t0
