@@ -346,7 +346,7 @@ def materialize_m21_file(path: str, dest: str) -> list:
     if cut:   # an ABC collection: only its 4/4 tunes are parsed (a quarter of Essen's, an eighth of O'Neill's)
         skipped = [dict(source='music21', path=f'{sid}#{p.stem}_{x}', key='',
                         reason=f"time signatures {' then '.join(dict.fromkeys(ms))} (source text)") for x, ms in cut[1].items()]
-        if not re.search(r'^X:', cut[0], re.M): return skipped
+        if cut[1] and not re.search(r'^X:', cut[0], re.M): return skipped   # every tune in another metre
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
