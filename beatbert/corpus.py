@@ -246,20 +246,20 @@ def abc_tune_lines(text: str) -> dict:
         out[int(m.group(1))] = counts
     return out
 
-def abc_four_four(text: str) -> tuple[str, dict]:
-    "An ABC collection cut to its tunes whose `M:` fields (the file header's when a tune has none) are all 4/4; the others' metres by tune number."
+def abc_four_four(text: str) -> tuple[str, list]:
+    "An ABC collection cut to its tunes whose `M:` fields (the file header's when a tune has none) are all 4/4; (tune number, metres) of the others."
     blocks = re.split(r'^(?=X:)', text, flags=re.M)
     head = '' if blocks[0].startswith('X:') else blocks.pop(0)    # the file header: its fields apply to every tune
     norm = lambda ms: [{'C': '4/4', 'C|': '2/2'}.get(m, m) for m in ms]
     default = norm(_METER['.abc'].findall(head))
-    kept, dropped = [head], {}
+    kept, dropped = [head], []
     for block in blocks:
         x = re.match(r'X:\s*(\d+)', block)
         k = re.search(r'^K:', block, re.M)
         top, body = (block[:k.start()], block[k.start():]) if k else (block, '')    # the tune's header, its music
         ms = (norm(_METER['.abc'].findall(top)) or default) + norm(_METER['.abc'].findall(body)
                                                                     + re.findall(r'\[M:\s*([^\]\s]+)\s*\]', body))
-        if x and ms and any(m != '4/4' for m in ms): dropped[int(x.group(1))] = ms
+        if x and ms and any(m != '4/4' for m in ms): dropped.append((int(x.group(1)), ms))   # a list: a file may repeat a number
         else: kept.append(block)   # 4/4, or the text cannot tell: music21 decides
     return ''.join(kept), dropped
 
@@ -345,7 +345,7 @@ def materialize_m21_file(path: str, dest: str) -> list:
     cut = text and abc_four_four(text)
     if cut:   # an ABC collection: only its 4/4 tunes are parsed (a quarter of Essen's, an eighth of O'Neill's)
         skipped = [dict(source='music21', path=f'{sid}#{p.stem}_{x}', key='',
-                        reason=f"time signatures {' then '.join(dict.fromkeys(ms))} (source text)") for x, ms in cut[1].items()]
+                        reason=f"time signatures {' then '.join(dict.fromkeys(ms))} (source text)") for x, ms in cut[1]]
         if cut[1] and not re.search(r'^X:', cut[0], re.M): return skipped   # every tune in another metre
     try:
         with warnings.catch_warnings():
