@@ -212,6 +212,14 @@ import re, zipfile
 _METER = {'.abc': re.compile(r'^M:\s*([^\s%]+)', re.M), '.krn': re.compile(r'\*M(\d+/\d+)'),
           '.rntxt': re.compile(r'^Time Signature:\s*(\S+)', re.M)}
 
+def _meters(found: list) -> list:
+    "Time signatures as written, 'C' and 'C|' spelled out."
+    return [{'C': '4/4', 'C|': '2/2'}.get(m, m) for m in found]
+
+def _meters_reason(meters: list, where: str) -> str:
+    "The skipped.csv reason of a piece in other metres: 'time signatures 4/4 then 2/4 (where)'."
+    return f"time signatures {' then '.join(dict.fromkeys(meters)) or 'none'} ({where})"
+
 def source_meters(path: Path) -> list | None:
     "Time signatures written in a music21 corpus file's text ('C' is 4/4); None when the text cannot tell."
     suf = path.suffix.lower()
@@ -226,7 +234,7 @@ def source_meters(path: Path) -> list | None:
         found = [f'{b}/{t}' for b, t in re.findall(r'<beats>(\d+)</beats>\s*<beat-type>(\d+)</beat-type>', text)]
     elif suf in _METER: found = _METER[suf].findall(text)
     else: return None
-    return [{'C': '4/4', 'C|': '2/2'}.get(m, m) for m in found] or None
+    return _meters(found) or None
 
 def abc_tune_lines(text: str) -> dict:
     "Measures per music line of each tune of an ABC file, by tune number (X:)."
@@ -250,15 +258,14 @@ def abc_four_four(text: str) -> tuple[str, list]:
     "An ABC collection cut to its tunes whose `M:` fields (the file header's when a tune has none) are all 4/4; (tune number, metres) of the others."
     blocks = re.split(r'^(?=X:)', text, flags=re.M)
     head = '' if blocks[0].startswith('X:') else blocks.pop(0)    # the file header: its fields apply to every tune
-    norm = lambda ms: [{'C': '4/4', 'C|': '2/2'}.get(m, m) for m in ms]
-    default = norm(_METER['.abc'].findall(head))
+    default = _meters(_METER['.abc'].findall(head))
     kept, dropped = [head], []
     for block in blocks:
         x = re.match(r'X:\s*(\d+)', block)
         k = re.search(r'^K:', block, re.M)
         top, body = (block[:k.start()], block[k.start():]) if k else (block, '')    # the tune's header, its music
-        ms = (norm(_METER['.abc'].findall(top)) or default) + norm(_METER['.abc'].findall(body)
-                                                                    + re.findall(r'\[M:\s*([^\]\s]+)\s*\]', body))
+        ms = (_meters(_METER['.abc'].findall(top)) or default) + _meters(_METER['.abc'].findall(body)
+                                                                          + re.findall(r'\[M:\s*([^\]\s]+)\s*\]', body))
         if x and ms and any(m != '4/4' for m in ms): dropped.append((int(x.group(1)), ms))   # a list: a file may repeat a number
         else: kept.append(block)   # 4/4, or the text cannot tell: music21 decides
     return ''.join(kept), dropped
@@ -267,7 +274,7 @@ def abc_four_four(text: str) -> tuple[str, list]:
 def _four_four(score) -> tuple[bool, float, str]:
     "(all 4/4 with whole measures inside, pickup length in quarters, reason if not) of a music21 score."
     tss = [ts.ratioString for ts in score.recurse().getElementsByClass('TimeSignature')]
-    if set(tss) != {'4/4'}: return False, 0.0, 'time signatures ' + (' then '.join(dict.fromkeys(tss)) or 'none') + ' (music21)'
+    if set(tss) != {'4/4'}: return False, 0.0, _meters_reason(tss, 'music21')
     part = score.parts[0] if len(getattr(score, 'parts', [])) else score
     ms = list(part.getElementsByClass('Measure'))
     if not ms: return False, 0.0, 'no measures (music21)'
@@ -340,12 +347,12 @@ def materialize_m21_file(path: str, dest: str) -> list:
     meters = source_meters(p)
     if meters and not all(m == '4/4' for m in meters):
         if not any(m == '4/4' for m in meters):
-            return [dict(source='music21', path=sid, key='', reason=f"time signatures {' then '.join(dict.fromkeys(meters))} (source text)")]
+            return [dict(source='music21', path=sid, key='', reason=_meters_reason(meters, 'source text'))]
     skipped, text = [], p.read_text(errors='ignore') if p.suffix == '.abc' else ''
     cut = text and abc_four_four(text)
     if cut:   # an ABC collection: only its 4/4 tunes are parsed (a quarter of Essen's, an eighth of O'Neill's)
-        skipped = [dict(source='music21', path=f'{sid}#{p.stem}_{x}', key='',
-                        reason=f"time signatures {' then '.join(dict.fromkeys(ms))} (source text)") for x, ms in cut[1]]
+        skipped = [dict(source='music21', path=f'{sid}#{p.stem}_{x}', key='', reason=_meters_reason(ms, 'source text'))
+                   for x, ms in cut[1]]
         if cut[1] and not re.search(r'^X:', cut[0], re.M): return skipped   # every tune in another metre
     try:
         with warnings.catch_warnings():
