@@ -194,7 +194,7 @@ def popcount(mask) -> np.ndarray:
         ('pcs_3', 'three pitch classes sound'), ('pcs_4', 'four pitch classes sound'), ('pcs_5plus', 'five or more pitch classes sound'),
         *[(q, f'the sounding pitch classes contain a {q.replace("_", " ")} chord ({"-".join(map(str, t))} above some root)')
           for q, t in QUALITIES.items()],
-        ('power_chord', 'exactly a root and its fifth sound'),
+        ('power_chord', 'exactly the bass and the fifth above it sound (octaves aside)'),
         ('bass_is_root', 'the bass is the root of a major or minor triad that sounds'),
         ('first_inversion', 'the bass is the third of a major or minor triad that sounds'),
         ('second_inversion', 'the bass is the fifth of a major or minor triad that sounds'),
