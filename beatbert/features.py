@@ -271,7 +271,7 @@ def _melody(c):
 STRUM_MIN, STRUM_MAX, BLOCK_MAX = 0.010, 0.060, 0.008  # seconds
 
 def chord_clusters(c) -> Cols:
-    "Clusters of chord-role onsets within a beat: beat, size, spread (s), rising, falling."
+    "Clusters of chord-role onsets within a beat (split at gaps over 30 ms): beat, size, spread (s), rising, falling."
     on = _onsets(c, ['chord']).sort('beat', 'onset')
     t, b, p = on.onset, on.beat, on.pitch.astype(np.int64)
     new = np.ones(len(t), bool); new[1:] = (b[1:] != b[:-1]) | (np.diff(t) > STRUM_MAX / 2)  # a 30 ms gap splits clusters
@@ -309,14 +309,15 @@ def _rhythm(c):
     cnt = _count(b, n)
     cl = chord_clusters(c)
     strum = cl[(cl.size >= 3) & (cl.spread >= STRUM_MIN) & (cl.spread <= STRUM_MAX)]
-    block = cl[(cl.size >= 3) & (cl.spread <= BLOCK_MAX)]
+    co = _onsets(c, ['chord']).sort('beat', 'onset')
+    block = co.beat[:-2][(co.beat[2:] == co.beat[:-2]) & (co.onset[2:] - co.onset[:-2] <= BLOCK_MAX)]  # 3 onsets in 8 ms
     off_and_over = ((p16 > 0) | tri) & (on.end > b + 1 + HELD_TOL)
     held_n = _count(pit[pit.kind == 'held'].beat, n)
     ch = on[on.role == 'chord']
     out = {f'onset_16th_{k + 1}': _any(b[(p16 == k) & ~tri], n) for k in range(4)}
     return out | {'onset_triplet': _any(b[tri], n),
                   'strum_down': _any(strum.beat[strum.rising], n), 'strum_up': _any(strum.beat[strum.falling], n),
-                  'block_chord': _any(block.beat, n),
+                  'block_chord': _any(block, n),
                   'syncopation': _any(b[off_and_over], n), 'anticipation': _any(b[off_and_over & (p16 == 3) & ~tri], n),
                   'density_0': cnt == 0, 'density_1_2': (cnt >= 1) & (cnt <= 2), 'density_3_5': (cnt >= 3) & (cnt <= 5),
                   'density_6_9': (cnt >= 6) & (cnt <= 9), 'density_10plus': cnt >= 10,
