@@ -46,7 +46,7 @@ class Cols:
 class BeatContext:
     "Per-beat arrays every feature reads: beat-note membership with note attributes, and per-beat summaries."
     beats: Beats
-    m: Cols                   # membership rows with note columns: beat, note, kind, pos16, triplet, pitch, velocity, role, is_drum, onset, end
+    m: Cols                   # membership rows with note columns: beat, note, kind, pos16, triplet, pitch, velocity, role, is_drum, onset, end, track
     n: int                    # number of beats
     bass: np.ndarray          # (N,) pitch of the beat's bass (bass role, else lowest pitched), NONE if silent
     bass_role: np.ndarray     # (N,) pitch of the bass-role note as defined above, NONE if no bass-role note sounds
@@ -59,7 +59,7 @@ def beat_context(b: Beats) -> BeatContext:
     nt, mb = b.notes, b.members
     i = mb.note.to_numpy()
     m = Cols(beat=mb.beat.to_numpy(), note=i, kind=mb.kind.to_numpy().astype(str), pos16=mb.pos16.to_numpy(),
-             triplet=mb.triplet.to_numpy(bool), **{k: nt[k].to_numpy()[i] for k in ('pitch', 'velocity', 'is_drum', 'onset', 'end')},
+             triplet=mb.triplet.to_numpy(bool), **{k: nt[k].to_numpy()[i] for k in ('pitch', 'velocity', 'is_drum', 'onset', 'end', 'track')},
              role=nt.role.to_numpy().astype(str)[i])
     n = len(b)
     pit = m[~m.is_drum]
@@ -194,7 +194,7 @@ def popcount(mask) -> np.ndarray:
         ('pcs_3', 'three pitch classes sound'), ('pcs_4', 'four pitch classes sound'), ('pcs_5plus', 'five or more pitch classes sound'),
         *[(q, f'the sounding pitch classes contain a {q.replace("_", " ")} chord ({"-".join(map(str, t))} above some root)')
           for q, t in QUALITIES.items()],
-        ('power_chord', 'exactly a root and its fifth sound'),
+        ('power_chord', 'exactly the bass and the fifth above it sound (octaves aside)'),
         ('bass_is_root', 'the bass is the root of a major or minor triad that sounds'),
         ('first_inversion', 'the bass is the third of a major or minor triad that sounds'),
         ('second_inversion', 'the bass is the fifth of a major or minor triad that sounds'),
@@ -271,10 +271,10 @@ def _melody(c):
 STRUM_MIN, STRUM_MAX, BLOCK_MAX = 0.010, 0.060, 0.008  # seconds
 
 def chord_clusters(c) -> Cols:
-    "Clusters of chord-role onsets within a beat: beat, size, spread (s), rising, falling."
-    on = _onsets(c, ['chord']).sort('beat', 'onset')
-    t, b, p = on.onset, on.beat, on.pitch.astype(np.int64)
-    new = np.ones(len(t), bool); new[1:] = (b[1:] != b[:-1]) | (np.diff(t) > STRUM_MAX / 2)  # a 30 ms gap splits clusters
+    "Clusters of one track's chord-role onsets within a beat (split at gaps over 30 ms): beat, size, spread (s), rising, falling."
+    on = _onsets(c, ['chord']).sort('beat', 'track', 'onset')
+    t, b, k, p = on.onset, on.beat, on.track, on.pitch.astype(np.int64)
+    new = np.ones(len(t), bool); new[1:] = (b[1:] != b[:-1]) | (k[1:] != k[:-1]) | (np.diff(t) > STRUM_MAX / 2)  # a 30 ms gap splits
     cid = np.cumsum(new) - 1
     k = int(cid[-1]) + 1 if len(cid) else 0
     dp = np.zeros(len(p), np.int64); dp[1:] = np.diff(p)
@@ -288,8 +288,8 @@ def chord_clusters(c) -> Cols:
 @family('rhythm',
         *[(f'onset_16th_{k + 1}', f'a pitched note starts on 16th {k + 1} of the beat') for k in range(4)],
         ('onset_triplet', 'a pitched note starts on a triplet position'),
-        ('strum_down', 'a chord is strummed low to high (3+ notes spread over 10-60 ms)'),
-        ('strum_up', 'a chord is strummed high to low (3+ notes spread over 10-60 ms)'),
+        ('strum_down', 'a chord is strummed low to high (3+ notes of one track spread over 10-60 ms)'),
+        ('strum_up', 'a chord is strummed high to low (3+ notes of one track spread over 10-60 ms)'),
         ('block_chord', 'three or more chord notes start within 8 ms'),
         ('syncopation', 'a pitched note starting off the beat is still sounding into the next beat'),
         ('anticipation', 'a pitched note starts on the last 16th and sounds into the next beat'),
@@ -309,14 +309,15 @@ def _rhythm(c):
     cnt = _count(b, n)
     cl = chord_clusters(c)
     strum = cl[(cl.size >= 3) & (cl.spread >= STRUM_MIN) & (cl.spread <= STRUM_MAX)]
-    block = cl[(cl.size >= 3) & (cl.spread <= BLOCK_MAX)]
+    co = _onsets(c, ['chord']).sort('beat', 'onset')
+    block = co.beat[:-2][(co.beat[2:] == co.beat[:-2]) & (co.onset[2:] - co.onset[:-2] <= BLOCK_MAX)]  # 3 onsets in 8 ms
     off_and_over = ((p16 > 0) | tri) & (on.end > b + 1 + HELD_TOL)
     held_n = _count(pit[pit.kind == 'held'].beat, n)
     ch = on[on.role == 'chord']
     out = {f'onset_16th_{k + 1}': _any(b[(p16 == k) & ~tri], n) for k in range(4)}
     return out | {'onset_triplet': _any(b[tri], n),
                   'strum_down': _any(strum.beat[strum.rising], n), 'strum_up': _any(strum.beat[strum.falling], n),
-                  'block_chord': _any(block.beat, n),
+                  'block_chord': _any(block, n),
                   'syncopation': _any(b[off_and_over], n), 'anticipation': _any(b[off_and_over & (p16 == 3) & ~tri], n),
                   'density_0': cnt == 0, 'density_1_2': (cnt >= 1) & (cnt <= 2), 'density_3_5': (cnt >= 3) & (cnt <= 5),
                   'density_6_9': (cnt >= 6) & (cnt <= 9), 'density_10plus': cnt >= 10,
