@@ -103,7 +103,7 @@ class Song:
         return (f"Song({self.name!r}: {len(self.notes)} notes, {len(self.tracks)} tracks, "
                 f"{self.duration:.1f} s, {self.verdict})")
 
-# %% ../nbs/00_midi.ipynb #94add90b
+# %% ../nbs/00_midi.ipynb #8e46cfc1
 SMPTE_FPS = {24: 24.0, 25: 25.0, 29: 30000 / 1001, 30: 30.0}  # SMPTE frame-rate codes -> frames per second (29: drop-frame)
 
 def _midi_type(data: bytes) -> int: return int.from_bytes(data[8:10], 'big')

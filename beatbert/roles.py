@@ -79,7 +79,7 @@ def held_extremes(onsets, offsets, pitches, cluster_times, tol: float = CLUSTER)
     hi = np.where(any_, 127 - held[:, ::-1].argmax(1), -1)
     return lo, hi
 
-# %% ../nbs/02_roles.ipynb #13a8b2c0
+# %% ../nbs/02_roles.ipynb #a14f8201
 def reference_pitch(notes: pd.DataFrame) -> float:
     "The song's reference pitch: the median MIDI pitch of its pitched notes (NaN when there are none)."
     p = notes.pitch.to_numpy()[~notes.is_drum.to_numpy(bool)]
