@@ -8,7 +8,8 @@ the pair codes of every window (consecutive windows of --window beats, as the co
 *invariant* when all 13 give exactly what k = 0 gives. A song that moves is checked again on the grid of k = 0: if it
 is invariant there, the grid moved (the beat tracker); otherwise roles or features did. Printed per source: songs
 checked, songs invariant, songs moved by the grid, songs moved by roles/features, cells that moved (feature cells and
-pair-code cells, summed over shifts), the feature columns and pair groups that moved most, and the songs that moved.
+pair-code cells, summed over shifts), the feature columns and pair groups that moved most, the songs that moved, and
+every song whose grid moved under some shift (with the shifts: the beat tracker's, not roles' or features').
 
 Sources (a fixed sample of --n songs per source, drawn with --seed from the sorted file list; files that do not load
 as 4/4 songs are replaced by the next ones drawn, and counted):
@@ -66,7 +67,7 @@ def main(argv=None):
         order = np.random.default_rng(a.seed).permutation(len(files)) if source != 'data' else np.arange(len(files))
         n_want = len(files) if source == 'data' else a.n
         stats = collections.Counter(); fcols, pgroups = collections.Counter(), collections.Counter()
-        moved_grid, moved_feat, not_loaded, out_of_range = [], [], collections.Counter(), 0
+        moved_grid, moved_feat, not_loaded, out_of_range, grid_songs = [], [], collections.Counter(), 0, []
         for idx in order:
             if stats['checked'] >= n_want: break
             f = files[idx]
@@ -79,6 +80,7 @@ def main(argv=None):
                 not_loaded[str(e).split(': ')[-1][:40]] += 1; continue
             stats['checked'] += 1
             out_of_range += r['out_of_range']
+            if r['grid_moved']: grid_songs.append(f"{name} ({','.join(f'{k:+d}' for k in r['grid_moved'])})")
             if r['invariant']: stats['invariant'] += 1; continue
             if r['fixed_grid_invariant']: moved_grid.append(name)
             else: moved_feat.append(name)
@@ -97,6 +99,8 @@ def main(argv=None):
         if pgroups: print('   pair groups moved most:', dict(pgroups.most_common(8)))
         if moved_feat: print('   songs moved by roles/features:', ' '.join(map(str, moved_feat[:40])))
         if moved_grid: print('   songs moved by the grid:', ' '.join(map(str, moved_grid)))
+        print(f'   songs whose grid moved under some shift (whatever else moved): {len(grid_songs)}'
+              + (': ' + ' '.join(grid_songs) if grid_songs else ''))
     print(f'\ntotal {time.perf_counter() - t_all:.0f} s')
 
 
