@@ -422,10 +422,10 @@ def transposition_moves(song,                    # a `Song`
     from beatbert.beats import make_beats
     from beatbert.features import beat_context, beat_features
     def run(s, g):
-        b = make_beats(s, g); c = beat_context(b)
-        return b, beat_features(b), window_codes(beat_descriptors(b, c), window)
-    g0 = beat_grid(song, grid); b0, F0, C0 = run(song, g0)
-    out = dict(shifts=0, out_of_range=0, feature_cells=0, pair_cells=0, fixed_feature_cells=0, fixed_pair_cells=0,
+        b = make_beats(s, g); d = beat_descriptors(b, beat_context(b))
+        return b, beat_features(b), d, window_codes(d, window)
+    g0 = beat_grid(song, grid); b0, F0, D0, C0 = run(song, g0)
+    out = dict(shifts=0, out_of_range=0, feature_cells=0, pair_cells=0, fixed_feature_cells=0, fixed_pair_cells=0, descriptor_cells=0,
                feature_columns=collections.Counter(), pair_groups=collections.Counter(), roles=collections.Counter(), grid_moved=[])
     for k in shifts:
         if k == 0: continue
@@ -435,16 +435,17 @@ def transposition_moves(song,                    # a `Song`
         g = beat_grid(s, grid)
         same_grid = np.array_equal(g.times, g0.times) and np.array_equal(g.beat_in_measure, g0.beat_in_measure)
         if not same_grid: out['grid_moved'].append(k)
-        b, F, C = run(s, g)
+        b, F, D, C = run(s, g)
         fc, pc, cols, groups = _moved(F0, F, C0, C)
         out['feature_cells'] += fc; out['pair_cells'] += pc; out['feature_columns'] += cols; out['pair_groups'] += groups
-        bf, Ff, Cf = (b, F, C) if same_grid else run(s, g0)
+        bf, Ff, Df, Cf = (b, F, D, C) if same_grid else run(s, g0)
+        out['descriptor_cells'] += sum(int(np.sum(D0[k] != Df[k])) if D0[k].shape == Df[k].shape else D0[k].size for k in D0)
         fc, pc, _, _ = _moved(F0, Ff, C0, Cf)
         out['fixed_feature_cells'] += fc; out['fixed_pair_cells'] += pc
         r0, r = b0.notes.role.astype(str).to_numpy(), bf.notes.role.astype(str).to_numpy()
         out['roles'] += collections.Counter(f'{x}->{y}' for x, y in zip(r0[r0 != r], r[r0 != r]))
-    out['invariant'] = out['feature_cells'] == 0 and out['pair_cells'] == 0
-    out['fixed_grid_invariant'] = out['fixed_feature_cells'] == 0 and out['fixed_pair_cells'] == 0
+    out['invariant'] = out['feature_cells'] == 0 and out['pair_cells'] == 0 and out['descriptor_cells'] == 0
+    out['fixed_grid_invariant'] = out['fixed_feature_cells'] == 0 and out['fixed_pair_cells'] == 0 and out['descriptor_cells'] == 0
     return out
 
 # %% ../nbs/05_pair_features.ipynb #7c30be34
