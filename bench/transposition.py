@@ -3,8 +3,8 @@
     python bench/transposition.py [--n 200] [--seed 0] [--sources data,examples,music21,band,pop] [--window 512]
 
 For every song and every shift k in -6..+6 (`beatbert.midi.transpose`: every pitched note moved, drums kept), the
-song goes the whole way again: its own grid (auto mode), roles, beats, the beat-feature matrix, the descriptors and
-the pair codes of every window (consecutive windows of --window beats, as the corpus cuts songs). A song is
+song goes the whole way again: its own grid (auto mode), roles, beats, the beat-feature matrix, the descriptors (on the
+grid of k = 0) and the pair codes of every window (consecutive windows of --window beats, as the corpus cuts songs). A song is
 *invariant* when all 13 give exactly what k = 0 gives. A song that moves is checked again on the grid of k = 0: if it
 is invariant there, the grid moved (the beat tracker); otherwise roles or features did. Printed per source: songs
 checked, songs invariant, songs moved by the grid, songs moved by roles/features, cells that moved (feature cells and
@@ -86,6 +86,7 @@ def main(argv=None):
             else: moved_feat.append(name)
             stats['feature_cells'] += r['feature_cells']; stats['pair_cells'] += r['pair_cells']
             stats['fixed_feature_cells'] += r['fixed_feature_cells']; stats['fixed_pair_cells'] += r['fixed_pair_cells']
+            stats['descriptor_cells'] += r['descriptor_cells']
             fcols.update(r['feature_columns']); pgroups.update(r['pair_groups'])
         dt = time.perf_counter() - t0
         print(f"\n== {source}: {stats['checked']} songs checked x {len(shifts) + 1} transpositions "
@@ -94,7 +95,8 @@ def main(argv=None):
         print(f"   invariant: {stats['invariant']} / {stats['checked']}; moved by the grid only: {len(moved_grid)}; "
               f"moved on a fixed grid (roles/features): {len(moved_feat)}")
         print(f"   cells moved (own grid): {stats['feature_cells']} feature cells, {stats['pair_cells']} pair-code cells; "
-              f"on the k=0 grid: {stats['fixed_feature_cells']} feature cells, {stats['fixed_pair_cells']} pair-code cells")
+              f"on the k=0 grid: {stats['fixed_feature_cells']} feature cells, {stats['fixed_pair_cells']} pair-code cells, "
+              f"{stats['descriptor_cells']} descriptor cells")
         if fcols: print('   feature columns moved most:', dict(fcols.most_common(8)))
         if pgroups: print('   pair groups moved most:', dict(pgroups.most_common(8)))
         if moved_feat: print('   songs moved by roles/features:', ' '.join(map(str, moved_feat[:40])))
