@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_beats.ipynb #c445bef2
 from __future__ import annotations
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,8 +15,8 @@ from .grid import *
 from .roles import *
 
 # %% auto #0
-__all__ = ['HELD_TOL', 'ROLE_COLORS', 'snap', 'Beats', 'make_beats', 'add_roll', 'piano_roll', 'set_highlight', 'beat_table_html',
-           'beat_explorer', 'song_beats']
+__all__ = ['HELD_TOL', 'ROLE_COLORS', 'snap', 'cover_grid', 'Beats', 'make_beats', 'add_roll', 'piano_roll', 'set_highlight',
+           'beat_table_html', 'beat_explorer', 'song_beats']
 
 # %% ../nbs/03_beats.ipynb #36d3f0f5
 def snap(pos                # fractional beat positions of onsets
@@ -33,6 +33,20 @@ def snap(pos                # fractional beat positions of onsets
 # %% ../nbs/03_beats.ipynb #1871070a
 HELD_TOL = 0.1  # beats: a note must sound this far into a beat to be held over it
 
+def cover_grid(grid: BeatGrid, onsets  # note onsets, seconds
+              ) -> tuple[BeatGrid, int, int]:  # the grid, beats added before it, beats added after it
+    "`grid` extended (beats as long as its first and last, the measure cycle going on) until every onset snaps into a beat."
+    pos = grid.position(np.asarray(onsets, float))
+    beat = snap(pos)[0]
+    n = len(grid)
+    before = int(max(0, -beat.min(initial=0)))
+    after = int(max(0, beat[pos >= n].max(initial=n - 1) - n + 1))       # onsets inside the grid stay in it (`make_beats`)
+    if not before and not after: return grid, 0, 0
+    t, bim = grid.times, grid.beat_in_measure.astype(int)
+    head, tail = np.arange(before, 0, -1), np.arange(1, after + 1)
+    times = np.r_[t[0] - (t[1] - t[0]) * head, t, t[-1] + (t[-1] - t[-2]) * tail]
+    return replace(grid, times=times, beat_in_measure=np.r_[(bim[0] - head) % 4, bim, (bim[-1] + tail) % 4]), before, after
+
 @dataclass
 class Beats:
     "The beats of a song: grid, notes with roles, per-beat table and beat-note membership."
@@ -40,6 +54,7 @@ class Beats:
     grid: BeatGrid
     notes: pd.DataFrame    # song notes + role, rule, pos (fractional beat), beat, pos16, triplet, end (fractional beat)
     members: pd.DataFrame  # beat, note (row of `notes`), kind ('onset' | 'held'), pos16, triplet
+    extended: tuple = (0, 0)  # beats added to the grid given (before, after) so that every onset falls in a beat
     def __len__(self): return len(self.grid)
     @property
     def table(self) -> pd.DataFrame:
@@ -56,24 +71,26 @@ class Beats:
     def __repr__(self): return f'Beats({self.song.name!r}: {len(self)} beats, {self.grid.measure[-1] + 1} measures, grid {self.grid.source})'
 
 def make_beats(song: Song, grid: BeatGrid) -> Beats:
-    "Roles, sub-grid places and beat membership of every note of `song` on `grid`."
+    "Roles, sub-grid places and beat membership of every note of `song` on `grid` (extended to hold every onset)."
     notes = assign_roles(song)
+    grid, before, after = cover_grid(grid, notes.onset.to_numpy())
     pos, end = grid.position(notes.onset.to_numpy()), grid.position(notes.offset.to_numpy())
     beat, pos16, tri = snap(pos)
-    notes['pos'], notes['end'], notes['beat'], notes['pos16'], notes['triplet'] = pos, end, beat, pos16, tri
     n = len(grid)
-    on = (beat >= 0) & (beat < n)
+    edge = beat == n                                  # inside the grid, snapped onto its end: the last beat's last 16th
+    beat[edge], pos16[edge], tri[edge] = n - 1, 3, False
+    notes['pos'], notes['end'], notes['beat'], notes['pos16'], notes['triplet'] = pos, end, beat, pos16, tri
     # held: beats beat+1 .. ceil(end - HELD_TOL) - 1, clipped to the grid
     first, stop = np.maximum(beat + 1, 0), np.minimum(np.ceil(end - HELD_TOL).astype(np.int64), n)
     cnt = np.clip(stop - first, 0, None)
     idx = np.repeat(np.arange(len(notes)), cnt)
     hb = np.repeat(first, cnt) + (np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt))
     members = pd.concat([
-        pd.DataFrame({'beat': beat[on], 'note': np.flatnonzero(on), 'kind': 'onset', 'pos16': pos16[on], 'triplet': tri[on]}),
+        pd.DataFrame({'beat': beat, 'note': np.arange(len(beat)), 'kind': 'onset', 'pos16': pos16, 'triplet': tri}),
         pd.DataFrame({'beat': hb, 'note': idx, 'kind': 'held', 'pos16': np.int8(0), 'triplet': False})], ignore_index=True)
     members['kind'] = pd.Categorical(members.kind, ['onset', 'held'])
     members = members.sort_values(['beat', 'kind', 'note'], kind='stable').reset_index(drop=True)
-    return Beats(song, grid, notes, members)
+    return Beats(song, grid, notes, members, (before, after))
 
 # %% ../nbs/03_beats.ipynb #40882796
 ROLE_COLORS = {'bass': '#1f77b4', 'chord': '#7f7f7f', 'melody': '#d62728', 'kick': '#2ca02c', 'snare': '#ff7f0e',
@@ -169,4 +186,7 @@ def song_beats(src,                 # path, bytes or PrettyMIDI
               ) -> Beats:
     "Read a 4/4 MIDI file and place its notes, with roles, on its beats."
     song = load_song(src, name, reader)
+    if song.timing == 'smpte':   # no tempo map: the beats must be tracked
+        if grid == 'file': raise BeatbertError(f"{song.path or song.name}: SMPTE timing has no tempo map to take a grid from (use grid 'auto' or 'track')")
+        grid = 'track'
     return make_beats(song, beat_grid(song, grid))

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 from .midi import *
+from .midi import _path_bytes
 from .grid import *
 from .beats import *
 from .features import *
@@ -77,12 +78,13 @@ def scan_folder(folder, source: str = None, grid: str = 'auto') -> tuple[list, l
     source = source or folder.name
     items, skipped = [], []
     for p in sorted(folder.rglob('*')):
-        if not p.is_file() or p.name.endswith('.labels.csv') or p.name.startswith('.'): continue
-        if p.suffix.lower() not in MIDI_SUFFIXES:
-            skipped.append(dict(source=source, path=str(p), key='', reason='not a MIDI file name (.mid, .midi, .kar)'))
-            continue
+        hidden = any(part.startswith('.') for part in p.relative_to(folder).parts)
+        if hidden or p.name.endswith('.labels.csv') or p.is_dir(): continue
+        skip = lambda why: skipped.append(dict(source=source, path=str(p), key='', reason=why))
+        if p.suffix.lower() not in MIDI_SUFFIXES: skip('not a MIDI file name (.mid, .midi, .kar)'); continue
         lab = p.with_suffix('').as_posix() + '.labels.csv'                # labels change the song's record too
-        data = p.read_bytes() + (Path(lab).read_bytes() if os.path.exists(lab) else b'')
+        try: data = _path_bytes(p) + (Path(lab).read_bytes() if os.path.exists(lab) else b'')
+        except (BeatbertError, OSError) as e: skip(_reason(e, str(p))); continue
         items.append(Item(source, str(p), hashlib.sha1(data).hexdigest()[:16], grid))
     return items, skipped
 

@@ -424,8 +424,10 @@ def beat_descriptors(b: Beats, c: BeatContext | None = None) -> dict:
     c = c or beat_context(b)
     n, m, g = c.n, c.m, b.grid
     pit, on = m[~m.is_drum], m[m.kind == 'onset']
-    pcs_abs = np.zeros(n, np.int64)
-    np.bitwise_or.at(pcs_abs, pit.beat, (1 << (pit.pitch.astype(np.int64) % 12)))
+    low = int(b.notes.pitch[~b.notes.is_drum].min())      # the song's lowest pitched note: pitches count from it
+    rel = lambda p: np.where(p != NONE, p - low, NONE).astype(np.int64)
+    pcs = np.zeros(n, np.int64)
+    np.bitwise_or.at(pcs, pit.beat, (1 << ((pit.pitch.astype(np.int64) - low) % 12)))
     slot = (on.pos16 + 4 * on.triplet).astype(np.int64)   # 0-3 16ths, 4-7 triplet-ish places
     # rhythm of pitched onsets and of the melody: 8-bit masks of sub-grid places
     pon = on[~on.is_drum]; ps = slot[~on.is_drum]
@@ -436,15 +438,15 @@ def beat_descriptors(b: Beats, c: BeatContext | None = None) -> dict:
     k = np.arange(len(mel)) - np.searchsorted(mel.beat, mel.beat)   # rank of each onset within its beat
     mel_p = np.full((n, MEL_SLOTS), NONE, np.int64)
     keep = k < MEL_SLOTS
-    mel_p[mel.beat[keep], k[keep]] = mel.pitch[keep]
+    mel_p[mel.beat[keep], k[keep]] = mel.pitch[keep] - low
     # drums: one bit per (drum role, sub-grid place)
     dm = on.is_drum
     role_idx = np.searchsorted(np.array(sorted(DRUM_ROLES)), on.role[dm])           # index in sorted DRUM_ROLES
     role_idx = np.array([DRUM_ROLES.index(r) for r in sorted(DRUM_ROLES)])[role_idx]  # index in DRUM_ROLES
     drums = np.zeros(n, np.int64); np.bitwise_or.at(drums, on.beat[dm], 1 << (8 * role_idx + slot[dm]))
     return {'beat': np.arange(n), 'measure': g.measure.astype(np.int64), 'beat_in_measure': g.beat_in_measure.astype(np.int64),
-            'bass': c.bass.astype(np.int64), 'pcs': pcs_abs, 'rhythm': rhythm, 'mel_rhythm': mel_rhythm,
-            'mel_pitches': mel_p, 'mel_top': c.mel_top.astype(np.int64), 'drums': drums}
+            'bass': rel(c.bass), 'pcs': pcs, 'rhythm': rhythm, 'mel_rhythm': mel_rhythm,
+            'mel_pitches': mel_p, 'mel_top': rel(c.mel_top), 'drums': drums}
 
 # %% ../nbs/04_beat_features.ipynb #c75c64e9
 import plotly.graph_objects as go

@@ -4,8 +4,8 @@
 
 # %% ../nbs/00_midi.ipynb #d2e2a460
 from __future__ import annotations
-import io, math, warnings
-from dataclasses import dataclass, field
+import io, math, os, warnings
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -13,8 +13,8 @@ import mido
 import pretty_midi
 
 # %% auto #0
-__all__ = ['TEMPO_RANGE', 'NOTE_COLUMNS', 'READERS', 'BeatbertError', 'NotMidiError', 'CorruptMidiError', 'NoNotesError',
-           'DrumsOnlyError', 'AbsurdTempoError', 'RejectedSongError', 'seconds_to_beats', 'Verdict',
+__all__ = ['TEMPO_RANGE', 'NOTE_COLUMNS', 'SMPTE_FPS', 'READERS', 'BeatbertError', 'NotMidiError', 'CorruptMidiError',
+           'NoNotesError', 'DrumsOnlyError', 'AbsurdTempoError', 'RejectedSongError', 'seconds_to_beats', 'Verdict',
            'four_four_verdict', 'Song', 'read_midi', 'load_song', 'transpose', 'Part', 'midi_from_parts', 'midi_bytes']
 
 # %% ../nbs/00_midi.ipynb #a6757270
@@ -22,10 +22,10 @@ class BeatbertError(Exception):
     "Base of every error beatbert raises on purpose; its message is one line for a user."
 
 class NotMidiError(BeatbertError):
-    "The input is not a Standard MIDI File (no `MThd` header), or is empty."
+    "The input is not a Standard MIDI File: missing, a directory, a dangling link, unreadable, empty, or no `MThd` header."
 
 class CorruptMidiError(BeatbertError):
-    "The input starts like MIDI but is truncated or malformed."
+    "The input starts like MIDI but is truncated or malformed (a track cut short, 0 ticks per quarter note, bad events)."
 
 class NoNotesError(BeatbertError):
     "The file parses but holds no note of positive length."
@@ -34,7 +34,7 @@ class DrumsOnlyError(BeatbertError):
     "The file holds drum notes only: no pitched note to find a bass, chord or melody in."
 
 class AbsurdTempoError(BeatbertError):
-    "A tempo in force while notes sound lies outside `TEMPO_RANGE`."
+    "The song's tempo lies outside `TEMPO_RANGE`: over most of its onsets, or on average over its notes (see `_check`)."
 
 class RejectedSongError(BeatbertError):
     "A readable song that the 4/4 verdict rejects; the message names what was found."
@@ -91,6 +91,7 @@ class Song:
     dropped_zero_length: int | None = 0  # notes of zero (or negative) length dropped; None: not counted (symusic reader)
     midi_type: int = 1             # 0 or 1
     pm: pretty_midi.PrettyMIDI | None = field(default=None, repr=False)  # the parsed file, for writing back
+    timing: str = 'metrical'       # 'metrical' (ticks per quarter note, a tempo map) or 'smpte' (no tempo map: see `_smpte`)
 
     @property
     def verdict(self) -> Verdict: return four_four_verdict(self.time_signatures)
@@ -102,30 +103,77 @@ class Song:
         return (f"Song({self.name!r}: {len(self.notes)} notes, {len(self.tracks)} tracks, "
                 f"{self.duration:.1f} s, {self.verdict})")
 
+# %% ../nbs/00_midi.ipynb #8e46cfc1
+SMPTE_FPS = {24: 24.0, 25: 25.0, 29: 30000 / 1001, 30: 30.0}  # SMPTE frame-rate codes -> frames per second (29: drop-frame)
+
+def _midi_type(data: bytes) -> int: return int.from_bytes(data[8:10], 'big')
+
+def _structure(data: bytes, where: str = '') -> tuple[bytes, str]:
+    "Check the header and the length of every chunk it announces; returns (data, timing), SMPTE rewritten (`_smpte`)."
+    if len(data) < 14: raise CorruptMidiError(f'{where}truncated or corrupt MIDI: the header holds {len(data)} of its 14 bytes')
+    hlen, ntrk, div = (int.from_bytes(data[a:b], 'big') for a, b in ((4, 8), (10, 12), (12, 14)))
+    if hlen < 6: raise CorruptMidiError(f'{where}corrupt MIDI header: {hlen} bytes long, not 6')
+    pos = 8 + hlen
+    for k in range(ntrk):
+        if pos + 8 > len(data): raise CorruptMidiError(f'{where}truncated or corrupt MIDI: the header announces {ntrk} tracks, the file holds {k}')
+        size = int.from_bytes(data[pos + 4:pos + 8], 'big')
+        if pos + 8 + size > len(data):
+            raise CorruptMidiError(f'{where}truncated or corrupt MIDI: track {k + 1} of {ntrk} announces {size} bytes, '
+                                   f'the file holds {len(data) - pos - 8} more')
+        pos += 8 + size
+    if div == 0: raise CorruptMidiError(f'{where}corrupt MIDI header: 0 ticks per quarter note (no unit of time)')
+    return (_smpte(data, where), 'smpte') if div & 0x8000 else (data, 'metrical')
+
+def _smpte(data: bytes, where: str = '') -> bytes:
+    "SMPTE-timed MIDI bytes rewritten with ticks per quarter note, one quarter note lasting one second."
+    code, tpf = 256 - data[12], data[13]                        # the high byte is -fps, two's complement
+    if code not in SMPTE_FPS or tpf == 0:
+        raise CorruptMidiError(f'{where}corrupt MIDI header: SMPTE division of {code} frames per second, {tpf} ticks per frame')
+    res = code * tpf                                            # ticks per (nominal) quarter note
+    mf = _mido(data[:12] + res.to_bytes(2, 'big') + data[14:], where)
+    for k, tr in enumerate(mf.tracks):                          # drop tempo events, keeping every other event's time
+        msgs, carry = [], 0
+        for m in tr:
+            if m.type == 'set_tempo': carry += m.time
+            else: msgs.append(m.copy(time=m.time + carry)); carry = 0
+        mf.tracks[k] = mido.MidiTrack(msgs)
+    tempo = round(1e6 * res / (SMPTE_FPS[code] * tpf))          # µs per quarter note: res ticks in res / (fps * tpf) s
+    mf.tracks[0].insert(0, mido.MetaMessage('set_tempo', tempo=tempo, time=0))
+    buf = io.BytesIO(); mf.save(file=buf); return buf.getvalue()
+
 # %% ../nbs/00_midi.ipynb #86df661d
-def _bytes(src) -> tuple[bytes, str, str | None]:
-    "The bytes of a path or bytes `src`, checked to start like MIDI; returns (data, name, path)."
+def _path_bytes(path: Path) -> bytes:
+    "The bytes of the file at `path`, or `NotMidiError` saying why there are none."
+    if path.is_dir(): raise NotMidiError(f'{path}: is a directory, not a MIDI file')
+    if not path.exists():
+        if path.is_symlink(): raise NotMidiError(f'{path}: dangling symbolic link (its target {os.readlink(path)} does not exist)')
+        raise NotMidiError(f'{path}: no such file')
+    if not path.is_file(): raise NotMidiError(f'{path}: not a regular file (a pipe, socket or device)')
+    try: return path.read_bytes()
+    except OSError as e: raise NotMidiError(f'{path}: cannot be read ({e.strerror or type(e).__name__})') from None
+
+def _bytes(src) -> tuple[bytes, str, str | None, str]:
+    "The bytes of a path or bytes `src`, checked to be MIDI (`_structure`); returns (data, name, path, timing)."
     if isinstance(src, (bytes, bytearray)): data, name, path = bytes(src), '', None
-    else:
-        path = Path(src)
-        if not path.is_file(): raise NotMidiError(f'{path}: no such file')
-        data, name = path.read_bytes(), path.stem
+    else: path = Path(src); data, name = _path_bytes(path), path.stem
     where = f'{path}: ' if path else ''
     if len(data) == 0: raise NotMidiError(f'{where}empty file, not MIDI')
     if data[:4] == b'RIFF' and data[8:12] == b'RMID':  # RIFF-wrapped MIDI (.rmi): unwrap the data chunk
         i = data.find(b'MThd'); data = data[i:] if i >= 0 else data
     if data[:4] != b'MThd': raise NotMidiError(f'{where}not a MIDI file (no MThd header)')
-    return data, name, str(path) if path else None
+    data, timing = _structure(data, where)
+    return data, name, str(path) if path else None, timing
 
-def _parse(src) -> tuple[pretty_midi.PrettyMIDI, str, str | None, int]:
-    "Parse `src` into a PrettyMIDI, raising our errors for bad input; returns (pm, name, path, midi type)."
-    if isinstance(src, pretty_midi.PrettyMIDI): return src, '', None, 1
-    if isinstance(src, mido.MidiFile): return _parse_mido(src), Path(src.filename or '').stem, src.filename, src.type
-    data, name, path = _bytes(src)
-    where = f'{path}: ' if path else ''
-    try: mf = mido.MidiFile(file=io.BytesIO(data))
-    except Exception as e: raise CorruptMidiError(f'{where}truncated or corrupt MIDI ({type(e).__name__}: {e})') from None
-    return _parse_mido(mf, where), name, path, mf.type
+def _parse(src) -> tuple[pretty_midi.PrettyMIDI, str, str | None, int, str]:
+    "An already parsed PrettyMIDI or mido.MidiFile as (pm, name, path, midi type, timing)."
+    if isinstance(src, pretty_midi.PrettyMIDI): return src, '', None, 1, 'metrical'
+    if isinstance(src, mido.MidiFile): return _parse_mido(src), Path(src.filename or '').stem, src.filename, src.type, 'metrical'
+    raise TypeError(f'cannot read a {type(src).__name__}: give a path, bytes, a PrettyMIDI or a mido.MidiFile')
+
+def _mido(data: bytes, where: str = '') -> mido.MidiFile:
+    "mido's parse of MIDI bytes whose chunks `_structure` checked; a failure is a `CorruptMidiError`."
+    try: return mido.MidiFile(file=io.BytesIO(data))
+    except Exception as e: raise CorruptMidiError(f'{where}corrupt MIDI events ({type(e).__name__}: {e})'.replace('\n', ' ')) from None
 
 def _drop_zero_length(mf: mido.MidiFile) -> int:
     "Remove note-on/note-off pairs on the same tick from `mf` in place; return how many were removed."
@@ -207,22 +255,26 @@ def _check(notes: pd.DataFrame, tempos: pd.DataFrame, where: str):
     "Raise our error for a song that cannot be used whatever its metre."
     if len(notes) == 0: raise NoNotesError(f'{where}no notes')
     if notes.is_drum.all(): raise DrumsOnlyError(f'{where}drums only, no pitched notes')
-    end = notes.offset.max()
-    live = tempos[tempos.time < end]  # tempo events after the last note cannot hurt
-    bad = live[(live.bpm < TEMPO_RANGE[0]) | (live.bpm > TEMPO_RANGE[1])]
-    if len(bad): raise AbsurdTempoError(f'{where}absurd tempo {bad.bpm.iloc[0]:.4g} bpm at {bad.time.iloc[0]:.1f} s '
-                                        f'(accepted: {TEMPO_RANGE[0]:g}-{TEMPO_RANGE[1]:g} bpm)')
+    lo, hi = TEMPO_RANGE
+    tt, bpm = tempos.time.to_numpy(float), tempos.bpm.to_numpy(float)
+    out = (bpm < lo) | (bpm > hi)
+    if not out[tt < notes.offset.max()].any(): return            # tempo events after the last note cannot hurt
+    at = np.clip(np.searchsorted(tt, notes.onset.to_numpy(float), side='right') - 1, 0, None)   # event in force at each onset
+    share = out[at].mean()
+    span_s = notes.offset.max() - notes.onset.min()
+    mean_bpm = 60 * (notes.offset_beat.max() - notes.onset_beat.min()) / span_s
+    if share <= 0.5 and lo <= mean_bpm <= hi: return
+    live = np.flatnonzero(out & (tt < notes.offset.max()))
+    e = live[np.argmax(np.bincount(at, minlength=len(tt))[live])]  # the absurd event in force at the most onsets
+    raise AbsurdTempoError(f'{where}absurd tempo {bpm[e]:.4g} bpm at {tt[e]:.1f} s, in force at {share:.0%} of the onsets, '
+                           f'{mean_bpm:.4g} bpm on average (accepted: {lo:g}-{hi:g} bpm over most of the song)')
 
 # %% ../nbs/00_midi.ipynb #67a961ec
-def _read_symusic(src):
-    "Tables of `src` (path or bytes) read with symusic; zero-length notes are dropped by symusic, uncounted."
+def _read_symusic(data: bytes):
+    "Tables of MIDI bytes (checked by `_bytes`) read with symusic, or None when symusic refuses them."
     import symusic
-    data, name, path = _bytes(src)
-    where = f'{path}: ' if path else ''
-    mtype = int.from_bytes(data[8:10], 'big') if len(data) >= 10 else -1
-    if mtype == 2: raise CorruptMidiError(f'{where}MIDI type 2 (independent sequences) is not supported')
     try: sc = symusic.Score.from_midi(data)
-    except Exception as e: raise CorruptMidiError(f'{where}truncated or corrupt MIDI ({type(e).__name__}: {e})'.replace('\n', ' ')) from None
+    except Exception: return None                               # mido says why, the same way for both readers
     sec = sc.to('second')
     insts = []
     for t in sec.tracks:
@@ -233,7 +285,7 @@ def _read_symusic(src):
     bpm = 6e7 / np.asarray(tt['mspq'], float) if len(sec.tempos) else np.zeros(0)
     ts = [(x.time, x.numerator, x.denominator) for x in sec.time_signatures]
     notes, tempos, tsig, tracks, _ = _frames(insts, tt['time'], bpm, ts)
-    return notes, tempos, tsig, tracks, sc.ticks_per_quarter, name, path, mtype
+    return notes, tempos, tsig, tracks, sc.ticks_per_quarter
 
 READERS = ('pretty_midi', 'symusic')
 
@@ -242,17 +294,21 @@ def read_midi(src,                       # path, bytes, pretty_midi.PrettyMIDI o
               reader: str = 'pretty_midi' # 'pretty_midi' (counts zero-length notes) or 'symusic' (about 50x faster)
              ) -> Song:
     "Read a type 0 or 1 MIDI file into a `Song`, whatever its metre (see `Song.verdict`)."
-    if reader == 'symusic' and isinstance(src, (str, Path, bytes, bytearray)):
-        notes, tempos, tsig, tracks, res, stem, path, mtype = _read_symusic(src)
-        _check(notes, tempos, f'{path}: ' if path else '')
-        return Song(notes, tempos, tsig, tracks, resolution=res, name=name or stem, path=path,
-                    dropped_zero_length=None, midi_type=mtype, pm=None)
     if reader not in READERS: raise ValueError(f'reader must be one of {READERS}, not {reader!r}')
-    pm, stem, path, mtype = _parse(src)
+    if not isinstance(src, (str, Path, bytes, bytearray)): pm, stem, path, mtype, timing = _parse(src)
+    else:
+        data, stem, path, timing = _bytes(src)
+        where, mtype = f'{path}: ' if path else '', _midi_type(data)
+        if mtype == 2: raise CorruptMidiError(f'{where}MIDI type 2 (independent sequences) is not supported')
+        t = _read_symusic(data) if reader == 'symusic' else None    # symusic refused: mido reads it, or says why
+        if t is not None:
+            _check(t[0], t[1], where)
+            return Song(*t, name=name or stem, path=path, dropped_zero_length=None, midi_type=mtype, pm=None, timing=timing)
+        pm = _parse_mido(_mido(data, where), where)
     notes, tempos, tsig, tracks, dropped = _tables(pm)
     _check(notes, tempos, f'{path}: ' if path else '')
     return Song(notes, tempos, tsig, tracks, resolution=pm.resolution, name=name or stem, path=path,
-                dropped_zero_length=dropped, midi_type=mtype, pm=pm)
+                dropped_zero_length=dropped, midi_type=mtype, pm=pm, timing=timing)
 
 def load_song(src, name: str = None, reader: str = 'pretty_midi') -> Song:
     "`read_midi`, then raise `RejectedSongError` unless the song passes the 4/4 verdict."
@@ -270,8 +326,7 @@ def transpose(song: Song, k: int  # semitones, up when positive
     p = notes.pitch.to_numpy().astype(int) + np.where(pitched, k, 0)
     if p.min() < 0 or p.max() > 127: raise ValueError(f'transposing by {k} leaves the MIDI pitch range 0-127')
     notes['pitch'] = p.astype(notes.pitch.dtype)
-    return Song(notes, song.tempos, song.time_signatures, song.tracks, song.resolution, song.name, song.path,
-                song.dropped_zero_length, song.midi_type, None)
+    return replace(song, notes=notes, pm=None)
 
 # %% ../nbs/00_midi.ipynb #1aeb7b25
 @dataclass

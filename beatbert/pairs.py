@@ -15,6 +15,7 @@ import ipywidgets as widgets
 from .roles import DRUM_ROLES
 from .beats import Beats
 from .features import NONE, rotate, beat_descriptors
+import collections
 
 # %% auto #0
 __all__ = ['POSITIONAL', 'CONTENT', 'PAIR_FEATURES', 'PAIR_GROUPS', 'BEAT_BUCKETS', 'MEASURE_BUCKETS', 'N_IC', 'KICK_SNARE',
@@ -23,8 +24,8 @@ __all__ = ['POSITIONAL', 'CONTENT', 'PAIR_FEATURES', 'PAIR_GROUPS', 'BEAT_BUCKET
            'pair_window', 'distinct_rows', 'row_ids', 'gather_pairs', 'toeplitz_view', 'eq_table', 'bucket_names',
            'bucket_index', 'positional_codes', 'ic_table', 'interval_codes', 'chord_shape', 'same_codes', 'shift_codes',
            'transposition_codes', 'run_lengths', 'run_codes', 'pair_codes', 'expand_codes', 'pair_features',
-           'pair_registry', 'pair_groups', 'clear_window', 'mask_pairs', 'beat_labels', 'pair_heatmap', 'pair_explorer',
-           'pair_multiples', 'save_pairs_npz', 'format_pair_registry']
+           'pair_registry', 'pair_groups', 'window_codes', 'transposition_moves', 'clear_window', 'mask_pairs',
+           'beat_labels', 'pair_heatmap', 'pair_explorer', 'pair_multiples', 'save_pairs_npz', 'format_pair_registry']
 
 # %% ../nbs/05_pair_features.ipynb #2c270c7d
 POSITIONAL, CONTENT = 'positional', 'content'
@@ -392,6 +393,60 @@ def pair_groups() -> pd.DataFrame:
     return pd.DataFrame([(i, g.name, g.kind, g.encoding, g.n_categories, f'{g.columns[0]}-{g.columns[-1]}',
                           ' | '.join(g.categories)) for i, g in enumerate(PAIR_GROUPS)],
                         columns=['code', 'group', 'kind', 'encoding', 'categories', 'columns', 'meanings']).set_index('code')
+
+# %% ../nbs/05_pair_features.ipynb #7415bba3
+def window_codes(desc: dict, window: int = 512) -> list:
+    "Pair codes of the consecutive windows of at most `window` beats that cover the song."
+    n = len(desc['beat'])
+    return [pair_codes(desc, s, window) for s in range(0, n, window)]
+
+def _moved(F0, F, C0, C) -> tuple:
+    "Cells of features and of pair codes that differ, with the feature columns and pair groups they fall in."
+    from beatbert.features import FEATURE_NAMES
+    if F0.shape != F.shape or [c.shape for c in C0] != [c.shape for c in C]:   # another number of beats
+        return max(F0.size, F.size), sum(c.size for c in C0), collections.Counter(['(beats)']), collections.Counter(['(beats)'])
+    df = F0 != F
+    dc = [a != b for a, b in zip(C0, C)]
+    cols = collections.Counter({FEATURE_NAMES[j]: int(v) for j, v in enumerate(df.sum(0)) if v})
+    groups = collections.Counter({GROUP_NAMES[g]: int(sum(d[..., g].sum() for d in dc)) for g in range(len(GROUP_NAMES))})
+    return int(df.sum()), int(sum(d.sum() for d in dc)), cols, +groups
+
+def transposition_moves(song,                    # a `Song`
+                        shifts=range(-6, 7),     # semitones
+                        grid: str = 'auto',      # grid mode, as `beat_grid`
+                        window: int = 512        # beats per window of pair codes
+                       ) -> dict:
+    "What moves in the features and pair codes of `song` under each transposition: cells, columns, groups, and why."
+    from beatbert.midi import transpose
+    from beatbert.grid import beat_grid
+    from beatbert.beats import make_beats
+    from beatbert.features import beat_context, beat_features
+    def run(s, g):
+        b = make_beats(s, g); d = beat_descriptors(b, beat_context(b))
+        return b, beat_features(b), d, window_codes(d, window)
+    g0 = beat_grid(song, grid); b0, F0, D0, C0 = run(song, g0)
+    out = dict(shifts=0, out_of_range=0, feature_cells=0, pair_cells=0, fixed_feature_cells=0, fixed_pair_cells=0, descriptor_cells=0,
+               feature_columns=collections.Counter(), pair_groups=collections.Counter(), roles=collections.Counter(), grid_moved=[])
+    for k in shifts:
+        if k == 0: continue
+        try: s = transpose(song, k)
+        except ValueError: out['out_of_range'] += 1; continue
+        out['shifts'] += 1
+        g = beat_grid(s, grid)
+        same_grid = np.array_equal(g.times, g0.times) and np.array_equal(g.beat_in_measure, g0.beat_in_measure)
+        if not same_grid: out['grid_moved'].append(k)
+        b, F, D, C = run(s, g)
+        fc, pc, cols, groups = _moved(F0, F, C0, C)
+        out['feature_cells'] += fc; out['pair_cells'] += pc; out['feature_columns'] += cols; out['pair_groups'] += groups
+        bf, Ff, Df, Cf = (b, F, D, C) if same_grid else run(s, g0)
+        out['descriptor_cells'] += sum(int(np.sum(D0[k] != Df[k])) if D0[k].shape == Df[k].shape else D0[k].size for k in D0)
+        fc, pc, _, _ = _moved(F0, Ff, C0, Cf)
+        out['fixed_feature_cells'] += fc; out['fixed_pair_cells'] += pc
+        r0, r = b0.notes.role.astype(str).to_numpy(), bf.notes.role.astype(str).to_numpy()
+        out['roles'] += collections.Counter(f'{x}->{y}' for x, y in zip(r0[r0 != r], r[r0 != r]))
+    out['invariant'] = out['feature_cells'] == 0 and out['pair_cells'] == 0 and out['descriptor_cells'] == 0
+    out['fixed_grid_invariant'] = out['fixed_feature_cells'] == 0 and out['fixed_pair_cells'] == 0 and out['descriptor_cells'] == 0
+    return out
 
 # %% ../nbs/05_pair_features.ipynb #7c30be34
 def clear_window(masked: np.ndarray,  # (N,) bool

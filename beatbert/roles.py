@@ -11,8 +11,8 @@ from .midi import *
 
 # %% auto #0
 __all__ = ['PITCHED_ROLES', 'DRUM_ROLES', 'ROLES', 'GM_DRUMS', 'BASS_NAME', 'MELODY_NAME', 'BASS_PROGRAMS', 'LEAD_PROGRAMS',
-           'CLUSTER', 'BASS_MAX', 'MELODY_MIN', 'drum_role', 'track_roles', 'onset_clusters', 'held_extremes',
-           'assign_roles']
+           'CLUSTER', 'BASS_BELOW', 'MELODY_FROM', 'POLY_MAX', 'drum_role', 'track_roles', 'onset_clusters',
+           'held_extremes', 'reference_pitch', 'single_line', 'assign_roles']
 
 # %% ../nbs/02_roles.ipynb #a59949f3
 PITCHED_ROLES = ['bass', 'chord', 'melody']
@@ -33,8 +33,9 @@ BASS_NAME = re.compile(r'\b(bass|basso|bajo|basse|bs)\b', re.I)
 MELODY_NAME = re.compile(r'melod|\blead|vocal|voice|\bvox\b|\bsolo|soprano|\bsing|\btune\b|\btheme\b', re.I)
 BASS_PROGRAMS, LEAD_PROGRAMS = range(32, 40), range(80, 88)
 CLUSTER = 0.035     # seconds: onsets closer than this sound together
-BASS_MAX = 60       # MIDI pitch: a free note is bass only below middle C
-MELODY_MIN = 55     # MIDI pitch: a free note is melody only from G3 up
+BASS_BELOW = 0      # semitones from the song's median pitch: a free note is bass only below median + this
+MELODY_FROM = -5    # semitones from the song's median pitch: a free note is melody only from median + this up
+POLY_MAX = 0.1      # fraction of a track's onsets overlapping another of its notes up to which it is a single line
 
 def track_roles(tracks: pd.DataFrame  # Song.tracks: track, name, program, is_drum
                ) -> pd.Series:       # per track: 'bass', 'melody', 'drums' or '' (free), with the rule in `.attrs`
@@ -78,7 +79,50 @@ def held_extremes(onsets, offsets, pitches, cluster_times, tol: float = CLUSTER)
     hi = np.where(any_, 127 - held[:, ::-1].argmax(1), -1)
     return lo, hi
 
+# %% ../nbs/02_roles.ipynb #a14f8201
+def reference_pitch(notes: pd.DataFrame) -> float:
+    "The song's reference pitch: the median MIDI pitch of its pitched notes (NaN when there are none)."
+    p = notes.pitch.to_numpy()[~notes.is_drum.to_numpy(bool)]
+    return float(np.median(p)) if len(p) else float('nan')
+
+def single_line(onsets, offsets, tracks,      # per note: seconds, seconds, track; sorted by onset
+                poly_max: float = POLY_MAX,   # largest fraction of overlapping onsets of a single line
+                tol: float = CLUSTER          # seconds: overlaps shorter than this do not count
+               ) -> dict:                     # track -> True when the track is a single line
+    "Whether each track plays one note at a time: at most `poly_max` of its onsets overlap another of its notes."
+    on, off, trk = (np.asarray(a) for a in (onsets, offsets, tracks))
+    out = {}
+    for t in np.unique(trk):   # a loop over tracks, not notes
+        o, f = on[trk == t], off[trk == t]
+        near = np.diff(o) < tol
+        chord = np.r_[False, near] | np.r_[near, False]                          # another onset within 35 ms
+        held = np.r_[-np.inf, np.maximum.accumulate(f)[:-1]] > o + tol           # an earlier note still sounds
+        out[int(t)] = bool(np.mean(chord | held) <= poly_max)
+    return out
+
 # %% ../nbs/02_roles.ipynb #42fc6dc3
+def _free_roles(notes: pd.DataFrame, free: np.ndarray, has_bass: bool, has_melody: bool, ref: float):
+    "Role and rule of the free notes (rows `free` of `notes`) by the register rules."
+    on, off = notes.onset.to_numpy()[free], notes.offset.to_numpy()[free]
+    p, ft = notes.pitch.to_numpy()[free].astype(np.int64), notes.track.to_numpy()[free].astype(np.int64)
+    cid = onset_clusters(on)                                          # non-decreasing: notes are sorted by onset
+    starts = np.r_[0, np.flatnonzero(np.diff(cid)) + 1]               # first note of each cluster
+    lo_held, hi_held = held_extremes(on, off, p, on[starts])
+    lowest = p == np.minimum.reduceat(p, starts)[cid]
+    highest = p == np.maximum.reduceat(p, starts)[cid]
+    low = ~has_bass & lowest & ((lo_held[cid] < 0) | (p <= lo_held[cid]))
+    high = ~has_melody & highest & (p >= hi_held[cid])
+    alone = low & high                                                # nothing else free sounds: its register decides
+    line, med = single_line(on, off, ft), np.zeros(len(p))
+    for t in np.unique(ft): med[ft == t] = np.median(p[ft == t])     # a loop over tracks, not notes
+    is_line = np.zeros(int(ft.max()) + 1, bool); is_line[list(line)] = list(line.values())
+    register = np.where(is_line[ft], med, p)                          # a line's register is its median
+    is_bass = np.where(alone, register < ref + MELODY_FROM, low & (p < ref + BASS_BELOW))
+    is_mel = np.where(alone, ~is_bass, high & (p >= ref + MELODY_FROM))
+    role = np.where(is_bass, 'bass', np.where(is_mel, 'melody', 'chord')).astype(object)
+    rule = np.where(alone, 'alone', np.where(is_bass, 'lowest voice', np.where(is_mel, 'skyline', 'rest'))).astype(object)
+    return role, rule
+
 def assign_roles(song: Song) -> pd.DataFrame:
     "The song's notes with a `role` (one of ROLES) and the `rule` that gave it."
     notes = song.notes.copy()
@@ -89,27 +133,9 @@ def assign_roles(song: Song) -> pd.DataFrame:
     role, rule = lut_role[trk], lut_rule[trk]
     drum = notes.is_drum.to_numpy()
     role[drum] = drum_role(notes.pitch.to_numpy()[drum])
-    has_bass, has_melody = (tr == 'bass').any(), (tr == 'melody').any()
     free = np.flatnonzero(role == '')
     if len(free):
-        on, off = notes.onset.to_numpy()[free], notes.offset.to_numpy()[free]
-        p, ft = notes.pitch.to_numpy()[free].astype(np.int64), trk[free]
-        cid = onset_clusters(on)                                          # non-decreasing: notes are sorted by onset
-        starts = np.r_[0, np.flatnonzero(np.diff(cid)) + 1]               # first note of each cluster
-        ctime = on[starts]
-        lo_held, hi_held = held_extremes(on, off, p, ctime)
-        lowest = p == np.minimum.reduceat(p, starts)[cid]
-        highest = p == np.maximum.reduceat(p, starts)[cid]
-        is_bass = ~has_bass & lowest & ((lo_held[cid] < 0) | (p <= lo_held[cid])) & (p < BASS_MAX)
-        is_mel = ~has_melody & highest & (p >= hi_held[cid]) & (p >= MELODY_MIN)
-        both = is_bass & is_mel                                           # a single line: its register decides
-        med = np.zeros(len(p))
-        for t in np.unique(ft): med[ft == t] = np.median(p[ft == t])   # a loop over tracks, not notes
-        is_bass[both] = med[both] < MELODY_MIN; is_mel[both] = ~is_bass[both]
-        r = np.where(is_bass, 'bass', np.where(is_mel, 'melody', 'chord')).astype(object)
-        w = np.where(is_bass, 'lowest voice', np.where(is_mel, 'skyline', 'rest')).astype(object)
-        w[both] = 'single line'
-        role[free], rule[free] = r, w
+        role[free], rule[free] = _free_roles(notes, free, (tr == 'bass').any(), (tr == 'melody').any(), reference_pitch(notes))
     notes['role'] = pd.Categorical(role, categories=ROLES)
     notes['rule'] = rule
     return notes
