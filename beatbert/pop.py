@@ -16,7 +16,8 @@ from .labels import (Annotations, LabelError, intervals, read_lab, chord_parts, 
 # %% auto #0
 __all__ = ['ROOT', 'POP_ARCHIVE', 'POP_CACHE', 'POP_SPLITS', 'ALIGN_OFFSETS', 'MIN_AGREEMENT', 'KEY_WINDOW', 'MELODY_TOL',
            'MIN_MELODY_MATCH', 'pop_root', 'pop_ids', 'pop_split', 'pop_beats', 'pop_midi', 'pop_chords',
-           'pop_alignment', 'pop_keys', 'pop_melody_offset', 'pop_phrases', 'pop_annotations', 'materialize_pop']
+           'pop_alignment', 'pop_keys', 'pop_melody_offset', 'pop_phrases', 'pop_annotations', 'materialize_pop',
+           'pop_report']
 
 # %% ../nbs/00d_pop.ipynb #b86514ee
 ROOT = Path(__file__).resolve().parent.parent if '__file__' in globals() else Path('..').resolve()  # the repository
@@ -64,7 +65,7 @@ def pop_midi(song_id: str, root=None) -> Path:
     "The MIDI file of pop song `song_id`."
     return (Path(root) if root else pop_root()) / song_id / f'{song_id}.mid'
 
-# %% ../nbs/00d_pop.ipynb #55fad83f
+# %% ../nbs/00d_pop.ipynb #81a29201
 def _song_dir(song_id: str, root=None) -> Path:
     d = (Path(root) if root else pop_root()) / song_id
     if not d.is_dir(): raise BeatbertError(f'pop song {song_id!r}: no folder {d}')
@@ -99,7 +100,7 @@ def pop_alignment(song_id: str, root=None) -> dict:
     i, tr = np.unravel_index(np.argmax(share), share.shape)
     return dict(offset=float(ALIGN_OFFSETS[i]), transpose=int(tr), agreement=float(share[i, tr]))
 
-# %% ../nbs/00d_pop.ipynb #a24415c7
+# %% ../nbs/00d_pop.ipynb #765d2edd
 MIN_AGREEMENT = 0.5   # share of chord roots that must agree for the recording's keys to be trusted on the MIDI
 KEY_WINDOW = 8        # beats either side of a key change whose chords must agree
 
@@ -132,7 +133,7 @@ def pop_keys(song_id: str, root=None, align: dict | None = None) -> tuple:
     report = pd.DataFrame(rows, columns=['song', 'old', 'new', 'audio_s', 'midi_s', 'moved_s', 'local', 'placed', 'reason'])
     return (intervals(zip(starts, starts[1:] + [end], labels)) if aligned else None), report
 
-# %% ../nbs/00d_pop.ipynb #8eb1e204
+# %% ../nbs/00d_pop.ipynb #0a976ff0
 MELODY_TOL = 0.15        # beats: how near a MIDI melody onset must be to a phrase-melody note
 MIN_MELODY_MATCH = 0.5   # share of phrase-melody notes that must meet the MIDI melody for the phrases to be placed
 
@@ -174,7 +175,7 @@ def pop_melody_offset(song_id: str, root=None) -> dict:
     i = int(np.argmax(share))
     return dict(offset=float(cands[i]), match=float(share[i]))
 
-# %% ../nbs/00d_pop.ipynb #1637bd37
+# %% ../nbs/00d_pop.ipynb #f8e52859
 def _phrase_tokens(path) -> list[tuple[str, int]]:
     "(name, measures) of each phrase of a phrase file ('i4A4B8o3'); LabelError naming the file otherwise."
     text = Path(path).read_text().strip()
@@ -197,7 +198,7 @@ def pop_phrases(song_id: str, root=None, offset: dict | None = None) -> tuple:
         out.append(intervals(zip(t[:-1], t[1:], [a for a, _ in toks])))
     return out, off
 
-# %% ../nbs/00d_pop.ipynb #1314f9e5
+# %% ../nbs/00d_pop.ipynb #c194a441
 def pop_annotations(song_id: str, root=None) -> tuple:
     "Timed annotations of pop song `song_id` in MIDI time, and a report of their placing (alignment, key changes, melody offset)."
     d = _song_dir(song_id, root)
@@ -229,3 +230,32 @@ def materialize_pop(dest,              # folder for NNN.mid and NNN.jams
         except (BeatbertError, OSError, ValueError) as e:
             skipped.append(dict(source='pop', path=str(Path(root or POP_CACHE) / sid), key='', reason=' '.join(str(e).split())))
     return pd.DataFrame(skipped, columns=['source', 'path', 'key', 'reason'])
+
+# %% ../nbs/00d_pop.ipynb #d713b100
+import mir_eval
+
+def _phrase_beats(p: pd.DataFrame, beats) -> np.ndarray:
+    "Phrase starts as (rounded) indices of the annotated beats."
+    return np.round(_beat_index(p.start.to_numpy(), beats)).astype(float)
+
+def pop_report(ids=None, root=None) -> tuple:
+    "Per-song label statistics (DataFrame) and every key change with where it was placed (DataFrame)."
+    songs, changes = [], []
+    for sid in (ids if ids is not None else pop_ids(root)):
+        ann, r = pop_annotations(sid, root)
+        b = ann.beats.time.to_numpy()
+        lab = labels_on_grid(ann, b)
+        row = {k: v for k, v in r.items() if k != 'changes'} | dict(
+            key_changes=len(r['changes']), placed=int(r['changes'].placed.sum()), modulation_up=int(lab.modulation_up.sum()),
+            tonic=int(lab.tonic_chord.sum()), tonic_labelled=int(lab.tonic_chord.notna().sum()),
+            major=int((lab.key_mode == 'major').sum()), minor=int((lab.key_mode == 'minor').sum()),
+            phrase_start=int(lab.phrase_start.sum()), phrase_na=int(lab.phrase_start.isna().sum()) if ann.phrases else 0)
+        if ann.phrases:
+            s1, s2 = (_phrase_beats(p, b) for p in ann.phrases)
+            bar = 3 if r['melody_offset'] is not None and len(ann.phrases[0]) and np.median(np.diff(np.flatnonzero(lab.downbeat.fillna(False)))) in (3, 6) else 4
+            grid = r['melody_offset'] + 4 * bar * np.arange(int((s1.max() - r['melody_offset']) // (4 * bar)) + 1)
+            row |= dict(n1=len(s1), n2=len(s2), match12=len(mir_eval.util.match_events(s1, s2, 1.0)),
+                        n_rule=len(grid), match_rule=len(mir_eval.util.match_events(s1, np.round(grid), 1.0)),
+                        bar0_on_downbeat=bool(lab.downbeat.fillna(False).to_numpy()[int(np.clip(round(r['melody_offset']), 0, len(b) - 1))]))
+        songs.append(row); changes.append(r['changes'])
+    return pd.DataFrame(songs), pd.concat(changes, ignore_index=True)
