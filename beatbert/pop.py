@@ -9,6 +9,7 @@ from pathlib import Path
 import re
 import numpy as np
 import pandas as pd
+import mir_eval
 from .midi import BeatbertError, read_midi
 from .labels import (Annotations, LabelError, intervals, read_lab, chord_parts, key_parts, key_label,
                              beat_positions, check_annotations, write_jams, labels_on_grid, annotations_beside)
@@ -65,7 +66,7 @@ def pop_midi(song_id: str, root=None) -> Path:
     "The MIDI file of pop song `song_id`."
     return (Path(root) if root else pop_root()) / song_id / f'{song_id}.mid'
 
-# %% ../nbs/00d_pop.ipynb #81a29201
+# %% ../nbs/00d_pop.ipynb #a4076d2a
 def _song_dir(song_id: str, root=None) -> Path:
     d = (Path(root) if root else pop_root()) / song_id
     if not d.is_dir(): raise BeatbertError(f'pop song {song_id!r}: no folder {d}')
@@ -75,39 +76,50 @@ def pop_chords(song_id: str, root=None) -> pd.DataFrame:
     "Chord intervals of pop song `song_id` in MIDI time (s), Harte labels."
     return read_lab(_song_dir(song_id, root) / 'chord_midi.txt', 'chords')
 
-def _roots(iv: pd.DataFrame, t: np.ndarray) -> np.ndarray:
-    "Chord root pitch class at times t (any shape), -1 where no chord ('N') or no interval."
-    r = np.array([chord_parts(l)[0] if chord_parts(l)[0] is not None else -1 for l in iv.label])
+def _pcs(iv: pd.DataFrame, t: np.ndarray) -> np.ndarray:
+    "Pitch classes of the chord at times t (any shape) as 12-bit masks (bit p: pitch class p), 0 where no chord."
+    def mask(l):
+        root, bits, _ = mir_eval.chord.encode(l)
+        return 0 if root < 0 else sum(1 << ((root + i) % 12) for i in range(12) if bits[i] == 1)
+    m = np.array([mask(l) for l in iv.label])
     s, e = iv.start.to_numpy(), iv.end.to_numpy()
     k = np.searchsorted(s, t, side='right') - 1
     kk = np.clip(k, 0, len(s) - 1)
-    return np.where((k >= 0) & (t < e[kk]), r[kk], -1)
+    return np.where((k >= 0) & (t < e[kk]), m[kk], 0)
 
+_POP = np.array([bin(i).count('1') for i in range(4096)])
 ALIGN_OFFSETS = np.round(np.arange(-1.0, 1.0 + 1e-9, 0.01), 2)   # s: recording time minus MIDI time, searched
 
-def _agreement(mid, aud, t, offsets) -> np.ndarray:
-    "(offsets, 12): share of the times t where the recording's root at t + offset is the MIDI's raised by 0-11 semitones."
-    m, a = _roots(mid, t)[None, :], _roots(aud, t[None, :] + np.asarray(offsets)[:, None])
-    ok = (m >= 0) & (a >= 0)
-    d = np.where(ok, (a - m) % 12, 12)
-    return np.stack([(d == k).sum(1) for k in range(12)], 1) / np.maximum(ok.sum(1), 1)[:, None]
+def _agreement(mid, aud, t, offsets) -> tuple:
+    "(offsets, 12) mean Jaccard similarity of the MIDI's chord pitch classes at t raised 0-11 semitones and the recording's at t + offset, over the times both have a chord; and (offsets,) how many such times."
+    m, a = _pcs(mid, t)[None, :], _pcs(aud, t[None, :] + np.asarray(offsets)[:, None])
+    ok = (m > 0) & (a > 0)
+    n = ok.sum(1)
+    out = np.zeros((len(a), 12))
+    for k in range(12):
+        r = ((m << k) | (m >> (12 - k))) & 0xFFF
+        out[:, k] = np.where(ok, _POP[r & a] / np.maximum(_POP[r | a], 1), 0).sum(1) / np.maximum(n, 1)
+    return out, n
 
 def pop_alignment(song_id: str, root=None) -> dict:
-    "offset (s, recording minus MIDI time), transpose (semitones, recording minus MIDI) and the chord-root agreement there."
+    "offset (s, recording minus MIDI time), transpose (semitones, recording minus MIDI), the chord agreement there and its chance level."
     d = _song_dir(song_id, root)
     mid, aud = pop_chords(song_id, root), read_lab(d / 'chord_audio.txt', 'chords')
-    share = _agreement(mid, aud, np.arange(mid.start.min(), mid.end.max(), 0.05), ALIGN_OFFSETS)
+    share, _ = _agreement(mid, aud, np.arange(mid.start.min(), mid.end.max(), 0.05), ALIGN_OFFSETS)
     i, tr = np.unravel_index(np.argmax(share), share.shape)
-    return dict(offset=float(ALIGN_OFFSETS[i]), transpose=int(tr), agreement=float(share[i, tr]))
+    chance = float(np.delete(share[i], tr).mean())   # the baseline: the same chords under the 11 wrong transpositions
+    return dict(offset=float(ALIGN_OFFSETS[i]), transpose=int(tr), agreement=float(share[i, tr]), chance=chance)
 
-# %% ../nbs/00d_pop.ipynb #765d2edd
+# %% ../nbs/00d_pop.ipynb #94bfbfce
 MIN_AGREEMENT = 0.5   # share of chord roots that must agree for the recording's keys to be trusted on the MIDI
 KEY_WINDOW = 8        # beats either side of a key change whose chords must agree
 
-def _local(mid, aud, al: dict, t0: float, t1: float) -> float:
-    "Chord-root agreement of the alignment between MIDI times t0 and t1."
-    t = np.arange(t0, t1, 0.05)
-    return float(_agreement(mid, aud, t, [al['offset']])[0, al['transpose']]) if len(t) else 0.0
+def _local(mid, aud, al: dict, t: float, beats: float) -> float | None:
+    "Chord agreement of the alignment within `beats` (s) of MIDI time t, widened up to 4 times until 2 s of chords can be compared; None if never."
+    for w in (beats, 2 * beats, 4 * beats):
+        share, n = _agreement(mid, aud, np.arange(t - w, t + w, 0.05), [al['offset']])
+        if n[0] >= 40: return float(share[0, al['transpose']])
+    return None
 
 def pop_keys(song_id: str, root=None, align: dict | None = None) -> tuple:
     "Key intervals of pop song `song_id` in MIDI time (None when its chords do not align), and a report row per key change."
@@ -121,9 +133,10 @@ def pop_keys(song_id: str, root=None, align: dict | None = None) -> tuple:
     for i in range(1, len(keys)):
         tau = float(keys.start.iloc[i]) - al['offset']
         k = int(np.argmin(np.abs(beats - tau)))
-        local = _local(mid, aud, al, tau - KEY_WINDOW * ibi, tau + KEY_WINDOW * ibi)
+        local = _local(mid, aud, al, tau, KEY_WINDOW * ibi)
         why = ('the song\'s chords do not align' if not aligned else 'after a change not placed' if stop is not None
                else 'outside the MIDI\'s beats' if not beats[0] <= tau <= beats[-1]
+               else f'no chords within {4 * KEY_WINDOW} beats to check it' if local is None
                else f'chords near it agree {local:.0%} only' if local < MIN_AGREEMENT else '')
         rows.append(dict(song=song_id, old=lab[i - 1], new=lab[i], audio_s=float(keys.start.iloc[i]), midi_s=float(beats[k]),
                          moved_s=float(beats[k] - tau), local=local, placed=not why, reason=why))
@@ -133,7 +146,7 @@ def pop_keys(song_id: str, root=None, align: dict | None = None) -> tuple:
     report = pd.DataFrame(rows, columns=['song', 'old', 'new', 'audio_s', 'midi_s', 'moved_s', 'local', 'placed', 'reason'])
     return (intervals(zip(starts, starts[1:] + [end], labels)) if aligned else None), report
 
-# %% ../nbs/00d_pop.ipynb #0a976ff0
+# %% ../nbs/00d_pop.ipynb #c6476701
 MELODY_TOL = 0.15        # beats: how near a MIDI melody onset must be to a phrase-melody note
 MIN_MELODY_MATCH = 0.5   # share of phrase-melody notes that must meet the MIDI melody for the phrases to be placed
 
@@ -175,7 +188,7 @@ def pop_melody_offset(song_id: str, root=None) -> dict:
     i = int(np.argmax(share))
     return dict(offset=float(cands[i]), match=float(share[i]))
 
-# %% ../nbs/00d_pop.ipynb #f8e52859
+# %% ../nbs/00d_pop.ipynb #7c72233a
 def _phrase_tokens(path) -> list[tuple[str, int]]:
     "(name, measures) of each phrase of a phrase file ('i4A4B8o3'); LabelError naming the file otherwise."
     text = Path(path).read_text().strip()
@@ -198,7 +211,7 @@ def pop_phrases(song_id: str, root=None, offset: dict | None = None) -> tuple:
         out.append(intervals(zip(t[:-1], t[1:], [a for a, _ in toks])))
     return out, off
 
-# %% ../nbs/00d_pop.ipynb #c194a441
+# %% ../nbs/00d_pop.ipynb #cd7bc485
 def pop_annotations(song_id: str, root=None) -> tuple:
     "Timed annotations of pop song `song_id` in MIDI time, and a report of their placing (alignment, key changes, melody offset)."
     d = _song_dir(song_id, root)
@@ -210,7 +223,7 @@ def pop_annotations(song_id: str, root=None) -> tuple:
     phrases, mel = pop_phrases(song_id, root)
     ann = Annotations(beats=beats, chords=pop_chords(song_id, root), keys=keys, phrases=phrases, source=f'pop600/{song_id}')
     report = dict(song=song_id, split=pop_split(song_id), beats=len(bm), offset_s=al['offset'], transpose=al['transpose'],
-                  chord_agreement=al['agreement'], melody_offset=mel['offset'], melody_match=mel['match'],
+                  chord_agreement=al['agreement'], chord_chance=al['chance'], melody_offset=mel['offset'], melody_match=mel['match'],
                   phrases_placed=bool(phrases), changes=changes)
     return check_annotations(ann), report
 
@@ -231,9 +244,7 @@ def materialize_pop(dest,              # folder for NNN.mid and NNN.jams
             skipped.append(dict(source='pop', path=str(Path(root or POP_CACHE) / sid), key='', reason=' '.join(str(e).split())))
     return pd.DataFrame(skipped, columns=['source', 'path', 'key', 'reason'])
 
-# %% ../nbs/00d_pop.ipynb #d713b100
-import mir_eval
-
+# %% ../nbs/00d_pop.ipynb #98f14a30
 def _phrase_beats(p: pd.DataFrame, beats) -> np.ndarray:
     "Phrase starts as (rounded) indices of the annotated beats."
     return np.round(_beat_index(p.start.to_numpy(), beats)).astype(float)
@@ -245,11 +256,12 @@ def pop_report(ids=None, root=None) -> tuple:
         ann, r = pop_annotations(sid, root)
         b = ann.beats.time.to_numpy()
         lab = labels_on_grid(ann, b)
+        count = lambda col, f=lambda c: c.sum(): int(f(lab[col])) if col in lab else 0
         row = {k: v for k, v in r.items() if k != 'changes'} | dict(
-            key_changes=len(r['changes']), placed=int(r['changes'].placed.sum()), modulation_up=int(lab.modulation_up.sum()),
-            tonic=int(lab.tonic_chord.sum()), tonic_labelled=int(lab.tonic_chord.notna().sum()),
-            major=int((lab.key_mode == 'major').sum()), minor=int((lab.key_mode == 'minor').sum()),
-            phrase_start=int(lab.phrase_start.sum()), phrase_na=int(lab.phrase_start.isna().sum()) if ann.phrases else 0)
+            key_changes=len(r['changes']), placed=int(r['changes'].placed.sum()), modulation_up=count('modulation_up'),
+            tonic=count('tonic_chord'), tonic_labelled=count('tonic_chord', lambda c: c.notna().sum()),
+            major=count('key_mode', lambda c: (c == 'major').sum()), minor=count('key_mode', lambda c: (c == 'minor').sum()),
+            phrase_start=count('phrase_start'), phrase_na=count('phrase_start', lambda c: c.isna().sum()))
         if ann.phrases:
             s1, s2 = (_phrase_beats(p, b) for p in ann.phrases)
             bar = 3 if r['melody_offset'] is not None and len(ann.phrases[0]) and np.median(np.diff(np.flatnonzero(lab.downbeat.fillna(False)))) in (3, 6) else 4
