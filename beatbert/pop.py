@@ -18,7 +18,7 @@ from .labels import (Annotations, LabelError, intervals, read_lab, chord_parts, 
 __all__ = ['ROOT', 'POP_ARCHIVE', 'POP_CACHE', 'POP_SPLITS', 'ALIGN_OFFSETS', 'MIN_AGREEMENT', 'KEY_WINDOW', 'MELODY_TOL',
            'MIN_MELODY_MATCH', 'pop_root', 'pop_ids', 'pop_split', 'pop_beats', 'pop_midi', 'pop_chords',
            'pop_alignment', 'pop_keys', 'pop_melody_offset', 'pop_phrases', 'pop_annotations', 'materialize_pop',
-           'pop_report']
+           'pop_report', 'pop_summary']
 
 # %% ../nbs/00d_pop.ipynb #b86514ee
 ROOT = Path(__file__).resolve().parent.parent if '__file__' in globals() else Path('..').resolve()  # the repository
@@ -66,7 +66,7 @@ def pop_midi(song_id: str, root=None) -> Path:
     "The MIDI file of pop song `song_id`."
     return (Path(root) if root else pop_root()) / song_id / f'{song_id}.mid'
 
-# %% ../nbs/00d_pop.ipynb #a4076d2a
+# %% ../nbs/00d_pop.ipynb #1a05dd96
 def _song_dir(song_id: str, root=None) -> Path:
     d = (Path(root) if root else pop_root()) / song_id
     if not d.is_dir(): raise BeatbertError(f'pop song {song_id!r}: no folder {d}')
@@ -110,8 +110,8 @@ def pop_alignment(song_id: str, root=None) -> dict:
     chance = float(np.delete(share[i], tr).mean())   # the baseline: the same chords under the 11 wrong transpositions
     return dict(offset=float(ALIGN_OFFSETS[i]), transpose=int(tr), agreement=float(share[i, tr]), chance=chance)
 
-# %% ../nbs/00d_pop.ipynb #94bfbfce
-MIN_AGREEMENT = 0.5   # share of chord roots that must agree for the recording's keys to be trusted on the MIDI
+# %% ../nbs/00d_pop.ipynb #b2216798
+MIN_AGREEMENT = 0.5   # chord agreement (mean pitch-class Jaccard) needed to trust the recording's keys on the MIDI
 KEY_WINDOW = 8        # beats either side of a key change whose chords must agree
 
 def _local(mid, aud, al: dict, t: float, beats: float) -> float | None:
@@ -146,7 +146,7 @@ def pop_keys(song_id: str, root=None, align: dict | None = None) -> tuple:
     report = pd.DataFrame(rows, columns=['song', 'old', 'new', 'audio_s', 'midi_s', 'moved_s', 'local', 'placed', 'reason'])
     return (intervals(zip(starts, starts[1:] + [end], labels)) if aligned else None), report
 
-# %% ../nbs/00d_pop.ipynb #c6476701
+# %% ../nbs/00d_pop.ipynb #649fe714
 MELODY_TOL = 0.15        # beats: how near a MIDI melody onset must be to a phrase-melody note
 MIN_MELODY_MATCH = 0.5   # share of phrase-melody notes that must meet the MIDI melody for the phrases to be placed
 
@@ -188,7 +188,7 @@ def pop_melody_offset(song_id: str, root=None) -> dict:
     i = int(np.argmax(share))
     return dict(offset=float(cands[i]), match=float(share[i]))
 
-# %% ../nbs/00d_pop.ipynb #7c72233a
+# %% ../nbs/00d_pop.ipynb #f65fab44
 def _phrase_tokens(path) -> list[tuple[str, int]]:
     "(name, measures) of each phrase of a phrase file ('i4A4B8o3'); LabelError naming the file otherwise."
     text = Path(path).read_text().strip()
@@ -211,7 +211,7 @@ def pop_phrases(song_id: str, root=None, offset: dict | None = None) -> tuple:
         out.append(intervals(zip(t[:-1], t[1:], [a for a, _ in toks])))
     return out, off
 
-# %% ../nbs/00d_pop.ipynb #cd7bc485
+# %% ../nbs/00d_pop.ipynb #14b2c616
 def pop_annotations(song_id: str, root=None) -> tuple:
     "Timed annotations of pop song `song_id` in MIDI time, and a report of their placing (alignment, key changes, melody offset)."
     d = _song_dir(song_id, root)
@@ -244,7 +244,7 @@ def materialize_pop(dest,              # folder for NNN.mid and NNN.jams
             skipped.append(dict(source='pop', path=str(Path(root or POP_CACHE) / sid), key='', reason=' '.join(str(e).split())))
     return pd.DataFrame(skipped, columns=['source', 'path', 'key', 'reason'])
 
-# %% ../nbs/00d_pop.ipynb #98f14a30
+# %% ../nbs/00d_pop.ipynb #f01a9df3
 def _phrase_beats(p: pd.DataFrame, beats) -> np.ndarray:
     "Phrase starts as (rounded) indices of the annotated beats."
     return np.round(_beat_index(p.start.to_numpy(), beats)).astype(float)
@@ -269,5 +269,23 @@ def pop_report(ids=None, root=None) -> tuple:
             row |= dict(n1=len(s1), n2=len(s2), match12=len(mir_eval.util.match_events(s1, s2, 1.0)),
                         n_rule=len(grid), match_rule=len(mir_eval.util.match_events(s1, np.round(grid), 1.0)),
                         bar0_on_downbeat=bool(lab.downbeat.fillna(False).to_numpy()[int(np.clip(round(r['melody_offset']), 0, len(b) - 1))]))
+            changed = np.flatnonzero(lab.chord.fillna('N').to_numpy()[1:] != lab.chord.fillna('N').to_numpy()[:-1]) + 1
+            row |= dict(chord_changes=len(changed), on_downbeat=int(lab.downbeat.fillna(False).to_numpy()[changed].sum()),
+                        on_phrase_bar=int(((changed - round(r['melody_offset'])) % bar == 0).sum()))
         songs.append(row); changes.append(r['changes'])
     return pd.DataFrame(songs), pd.concat(changes, ignore_index=True)
+
+# %% ../nbs/00d_pop.ipynb #76bb0708
+def pop_summary(songs: pd.DataFrame) -> pd.DataFrame:
+    "The label statistics of a `pop_report`, per split and in all."
+    def figures(s):
+        p = s[s.phrases_placed.astype(bool)]
+        f1 = lambda m, a, b: round(2 * m / (a + b), 3) if a + b else float('nan')   # F-measure from matches and both counts
+        return dict(songs=len(s), beats=int(s.beats.sum()), songs_with_key_changes=int((s.key_changes > 0).sum()),
+                    key_changes=int(s.key_changes.sum()), placed=int(s.placed.sum()), not_placed=int((s.key_changes - s.placed).sum()),
+                    modulation_up=int(s.modulation_up.sum()), tonic_chord_share=round(s.tonic.sum() / s.tonic_labelled.sum(), 3),
+                    major_share=round(s.major.sum() / (s.major + s.minor).sum(), 3), songs_with_phrases=len(p),
+                    phrase_F_annotators=f1(p.match12.sum(), p.n1.sum(), p.n2.sum()),
+                    phrase_F_every_4_bars=f1(p.match_rule.sum(), p.n1.sum(), p.n_rule.sum()),
+                    phrase_starts_agreed=int(s.phrase_start.sum()), phrase_starts_disputed=int(s.phrase_na.sum()))
+    return pd.DataFrame({sp: figures(songs[songs.split == sp]) for sp in POP_SPLITS} | {'all': figures(songs)})
