@@ -66,7 +66,7 @@ def pop_midi(song_id: str, root=None) -> Path:
     "The MIDI file of pop song `song_id`."
     return (Path(root) if root else pop_root()) / song_id / f'{song_id}.mid'
 
-# %% ../nbs/00d_pop.ipynb #3a49d534
+# %% ../nbs/00d_pop.ipynb #3110d3bf
 def _song_dir(song_id: str, root=None) -> Path:
     d = (Path(root) if root else pop_root()) / song_id
     if not d.is_dir(): raise BeatbertError(f'pop song {song_id!r}: no folder {d}')
@@ -105,12 +105,16 @@ def pop_alignment(song_id: str, root=None) -> dict:
     "offset (s, recording minus MIDI time), transpose (semitones, recording minus MIDI), the chord agreement there and its chance level."
     d = _song_dir(song_id, root)
     mid, aud = pop_chords(song_id, root), read_lab(d / 'chord_audio.txt', 'chords')
-    share, _ = _agreement(mid, aud, np.arange(mid.start.min(), mid.end.max(), 0.05), ALIGN_OFFSETS)
+    t = np.arange(mid.start.min(), mid.end.max(), 0.05)
+    coarse, _ = _agreement(mid, aud, t[::2], ALIGN_OFFSETS[::5])          # every 50 ms of offset, every 100 ms of song
+    c = ALIGN_OFFSETS[::5][np.unravel_index(np.argmax(coarse), coarse.shape)[0]]
+    offsets = ALIGN_OFFSETS[np.abs(ALIGN_OFFSETS - c) <= 0.05 + 1e-9]     # then every 10 ms around the best
+    share, _ = _agreement(mid, aud, t, offsets)
     i, tr = np.unravel_index(np.argmax(share), share.shape)
     chance = float(np.delete(share[i], tr).mean())   # the baseline: the same chords under the 11 wrong transpositions
-    return dict(offset=float(ALIGN_OFFSETS[i]), transpose=int(tr), agreement=float(share[i, tr]), chance=chance)
+    return dict(offset=float(offsets[i]), transpose=int(tr), agreement=float(share[i, tr]), chance=chance)
 
-# %% ../nbs/00d_pop.ipynb #2b0a8d6e
+# %% ../nbs/00d_pop.ipynb #7d6c749a
 MIN_AGREEMENT = 0.5   # chord agreement (mean pitch-class Jaccard) needed to trust the recording's keys on the MIDI
 KEY_WINDOW = 8        # beats either side of a key change whose chords must agree
 
@@ -146,7 +150,7 @@ def pop_keys(song_id: str, root=None, align: dict | None = None) -> tuple:
     report = pd.DataFrame(rows, columns=['song', 'old', 'new', 'audio_s', 'midi_s', 'moved_s', 'local', 'placed', 'reason'])
     return (intervals(zip(starts, starts[1:] + [end], labels)) if aligned else None), report
 
-# %% ../nbs/00d_pop.ipynb #4dc4edf9
+# %% ../nbs/00d_pop.ipynb #bdeb00d7
 MELODY_TOL = 0.15        # beats: how near a MIDI melody onset must be to a phrase-melody note
 MIN_MELODY_MATCH = 0.5   # share of phrase-melody notes that must meet the MIDI melody for the phrases to be placed
 
@@ -164,13 +168,13 @@ def _beat_time(x, beats):
     t = np.where(x < 0, beats[0] + x * (beats[1] - beats[0]), t)
     return np.where(x > n - 1, beats[-1] + (x - n + 1) * (beats[-1] - beats[-2]), t)
 
-def _hits(y, pitch, x, xp) -> float:
-    "Share of notes (beat positions y, pitches) met by a MIDI note (sorted positions x, pitches xp) within MELODY_TOL."
+def _hits(y, pitch, x, xp) -> np.ndarray:
+    "Per row of y (candidates, notes): share of notes (beat positions, pitches) met by a MIDI note (sorted positions x, pitches xp) within MELODY_TOL."
     k = np.searchsorted(x, y)
-    hit = np.zeros(len(y), bool)
+    hit = np.zeros(y.shape, bool)
     for kk in (np.clip(k - 1, 0, len(x) - 1), np.clip(k, 0, len(x) - 1)):
         hit |= (np.abs(x[kk] - y) <= MELODY_TOL) & (xp[kk] == pitch)
-    return float(hit.mean())
+    return hit.mean(-1)
 
 def pop_melody_offset(song_id: str, root=None) -> dict:
     "Where measure 0 of the phrase files lies: offset (annotated MIDI beats) and the share of phrase-melody notes matched there."
@@ -184,11 +188,11 @@ def pop_melody_offset(song_id: str, root=None) -> dict:
     pos, sounding = np.r_[0, np.cumsum(pm[:, 1])[:-1]] / 4, pm[:, 0] > 0
     y, yp = pos[sounding], pm[sounding, 0]
     cands = np.unique(np.round((x[None, :] - y[:8, None]).ravel() * 4) / 4)   # offsets laying one of the first notes on a MIDI note
-    share = np.array([_hits(y + c, yp, x, xp) for c in cands])
+    share = _hits(y[None, :] + cands[:, None], yp, x, xp)
     i = int(np.argmax(share))
     return dict(offset=float(cands[i]), match=float(share[i]))
 
-# %% ../nbs/00d_pop.ipynb #453a31fe
+# %% ../nbs/00d_pop.ipynb #f0be18c9
 def _phrase_tokens(path) -> list[tuple[str, int]]:
     "(name, measures) of each phrase of a phrase file ('i4A4B8o3'); LabelError naming the file otherwise."
     text = Path(path).read_text().strip()
@@ -208,10 +212,11 @@ def pop_phrases(song_id: str, root=None, offset: dict | None = None) -> tuple:
         toks = _phrase_tokens(d / f)
         m = np.r_[0, np.cumsum([n for _, n in toks])]
         t = _beat_time(off['offset'] + m * sixteenths / 4, bm[:, 0])
-        out.append(intervals(zip(t[:-1], t[1:], [a for a, _ in toks])))
+        keep = t[1:] > 0                      # a phrase before the MIDI's time 0 is dropped, one across it starts at 0
+        out.append(intervals(zip(np.maximum(t[:-1], 0)[keep], t[1:][keep], [a for (a, _), k in zip(toks, keep) if k])))
     return out, off
 
-# %% ../nbs/00d_pop.ipynb #faede9bf
+# %% ../nbs/00d_pop.ipynb #5f4c9366
 def pop_annotations(song_id: str, root=None) -> tuple:
     "Timed annotations of pop song `song_id` in MIDI time, and a report of their placing (alignment, key changes, melody offset)."
     d = _song_dir(song_id, root)
@@ -244,7 +249,7 @@ def materialize_pop(dest,              # folder for NNN.mid and NNN.jams
             skipped.append(dict(source='pop', path=str(Path(root or POP_CACHE) / sid), key='', reason=' '.join(str(e).split())))
     return pd.DataFrame(skipped, columns=['source', 'path', 'key', 'reason'])
 
-# %% ../nbs/00d_pop.ipynb #9fc720f7
+# %% ../nbs/00d_pop.ipynb #d157a9d9
 def _phrase_beats(p: pd.DataFrame, beats) -> np.ndarray:
     "Phrase starts as (rounded) indices of the annotated beats."
     return np.round(_beat_index(p.start.to_numpy(), beats)).astype(float)
@@ -275,7 +280,7 @@ def pop_report(ids=None, root=None) -> tuple:
         songs.append(row); changes.append(r['changes'])
     return pd.DataFrame(songs), pd.concat(changes, ignore_index=True)
 
-# %% ../nbs/00d_pop.ipynb #cc2d76dd
+# %% ../nbs/00d_pop.ipynb #3493d60c
 def pop_summary(songs: pd.DataFrame) -> pd.DataFrame:
     "The label statistics of a `pop_report`, per split and in all."
     def figures(s):
