@@ -66,7 +66,7 @@ def pop_midi(song_id: str, root=None) -> Path:
     "The MIDI file of pop song `song_id`."
     return (Path(root) if root else pop_root()) / song_id / f'{song_id}.mid'
 
-# %% ../nbs/00d_pop.ipynb #3110d3bf
+# %% ../nbs/00d_pop.ipynb #67590b68
 def _song_dir(song_id: str, root=None) -> Path:
     d = (Path(root) if root else pop_root()) / song_id
     if not d.is_dir(): raise BeatbertError(f'pop song {song_id!r}: no folder {d}')
@@ -114,7 +114,7 @@ def pop_alignment(song_id: str, root=None) -> dict:
     chance = float(np.delete(share[i], tr).mean())   # the baseline: the same chords under the 11 wrong transpositions
     return dict(offset=float(offsets[i]), transpose=int(tr), agreement=float(share[i, tr]), chance=chance)
 
-# %% ../nbs/00d_pop.ipynb #7d6c749a
+# %% ../nbs/00d_pop.ipynb #3f887fcc
 MIN_AGREEMENT = 0.5   # chord agreement (mean pitch-class Jaccard) needed to trust the recording's keys on the MIDI
 KEY_WINDOW = 8        # beats either side of a key change whose chords must agree
 
@@ -150,7 +150,7 @@ def pop_keys(song_id: str, root=None, align: dict | None = None) -> tuple:
     report = pd.DataFrame(rows, columns=['song', 'old', 'new', 'audio_s', 'midi_s', 'moved_s', 'local', 'placed', 'reason'])
     return (intervals(zip(starts, starts[1:] + [end], labels)) if aligned else None), report
 
-# %% ../nbs/00d_pop.ipynb #bdeb00d7
+# %% ../nbs/00d_pop.ipynb #91751ec6
 MELODY_TOL = 0.15        # beats: how near a MIDI melody onset must be to a phrase-melody note
 MIN_MELODY_MATCH = 0.5   # share of phrase-melody notes that must meet the MIDI melody for the phrases to be placed
 
@@ -192,7 +192,7 @@ def pop_melody_offset(song_id: str, root=None) -> dict:
     i = int(np.argmax(share))
     return dict(offset=float(cands[i]), match=float(share[i]))
 
-# %% ../nbs/00d_pop.ipynb #f0be18c9
+# %% ../nbs/00d_pop.ipynb #ebfe2a36
 def _phrase_tokens(path) -> list[tuple[str, int]]:
     "(name, measures) of each phrase of a phrase file ('i4A4B8o3'); LabelError naming the file otherwise."
     text = Path(path).read_text().strip()
@@ -216,7 +216,7 @@ def pop_phrases(song_id: str, root=None, offset: dict | None = None) -> tuple:
         out.append(intervals(zip(np.maximum(t[:-1], 0)[keep], t[1:][keep], [a for (a, _), k in zip(toks, keep) if k])))
     return out, off
 
-# %% ../nbs/00d_pop.ipynb #5f4c9366
+# %% ../nbs/00d_pop.ipynb #24b02d9b
 def pop_annotations(song_id: str, root=None) -> tuple:
     "Timed annotations of pop song `song_id` in MIDI time, and a report of their placing (alignment, key changes, melody offset)."
     d = _song_dir(song_id, root)
@@ -249,7 +249,7 @@ def materialize_pop(dest,              # folder for NNN.mid and NNN.jams
             skipped.append(dict(source='pop', path=str(Path(root or POP_CACHE) / sid), key='', reason=' '.join(str(e).split())))
     return pd.DataFrame(skipped, columns=['source', 'path', 'key', 'reason'])
 
-# %% ../nbs/00d_pop.ipynb #d157a9d9
+# %% ../nbs/00d_pop.ipynb #514f3c82
 def _phrase_beats(p: pd.DataFrame, beats) -> np.ndarray:
     "Phrase starts as (rounded) indices of the annotated beats."
     return np.round(_beat_index(p.start.to_numpy(), beats)).astype(float)
@@ -280,7 +280,7 @@ def pop_report(ids=None, root=None) -> tuple:
         songs.append(row); changes.append(r['changes'])
     return pd.DataFrame(songs), pd.concat(changes, ignore_index=True)
 
-# %% ../nbs/00d_pop.ipynb #3493d60c
+# %% ../nbs/00d_pop.ipynb #906b2859
 def pop_summary(songs: pd.DataFrame) -> pd.DataFrame:
     "The label statistics of a `pop_report`, per split and in all."
     def figures(s):
