@@ -383,8 +383,6 @@ class TaskModel(nn.Module):
         self.slices = head_slices(task)
         pw = pos_weight or {}
         self.register_buffer('pos_weight', torch.tensor([float(pw.get(o.name, 1.)) for o in task.outputs]))
-        self._h = None
-        encoder.ln_f.register_forward_hook(lambda m, i, o: setattr(self, '_h', o))
 
     def forward(self, bits: torch.Tensor,          # (B, N, F) feature bits
                 codes=None,                        # (B, N, N, G) pair codes or a PairIndex (None without pairs)
@@ -392,8 +390,7 @@ class TaskModel(nn.Module):
                 targets: dict | None = None        # {output: (B, N) int64, -1 = no label}
                ) -> tuple:                         # logits (B, N, W), loss or None
         "Task logits of every beat and, given targets, the summed loss of the outputs."
-        self.encoder(bits, codes, None, pad)
-        logits = self.head(self._h)                                             # (B, N, W)
+        logits = self.head(self.encoder.encode(bits, codes, None, pad))         # (B, N, W) on the hidden states
         if targets is None: return logits, None
         loss = logits.new_zeros(())
         for k, o in enumerate(self.task.outputs):

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 from .beats import Beats, song_beats, add_roll, set_highlight
 from .features import FEATURE_NAMES, beat_features, beat_descriptors
 from .pairs import PAIR_FEATURES, PAIR_NAMES, pair_codes, expand_codes, beat_labels
-from .model import BeatBert, BeatBertConfig, PairIndex, pair_index, rotary, rotate
+from .model import BeatBert, BeatBertConfig
 
 # %% auto #0
 __all__ = ['WHAT', 'SongWindow', 'song_window', 'attention_parts', 'AttentionMaps', 'run_folder', 'as_model', 'song_attention',
@@ -58,31 +58,13 @@ def attention_parts(model: BeatBert,
                    ) -> dict:                       # content, pair, weights: (B, L, H, N, N); logits: (B, N, F)
     "Every layer's content logits q·k/√d, pair-term logits and softmax weights, in eval mode, nothing masked."
     was = model.training; model.eval()
-    c = model.config
-    B, N, _ = bits.shape
-    H, D = c.n_heads, c.d_head
-    index = None if codes is None or not c.pair_layers else codes if isinstance(codes, PairIndex) else pair_index(codes, c)
-    rot = rotary(N, D, c.rotary_periods, bits.device) if c.rel_pos == 'metrical' else None
-    x = model.embed(bits.to(model.embed.weight.dtype))                                # (B, N, C)
-    out = {'content': [], 'pair': [], 'weights': []}
-    for block in model.blocks:
-        at = block.attn
-        q, k, _ = at.qkv(block.ln_1(x)).split(c.d_model, dim=2)                       # (B, N, C) each
-        q, k = (t.view(B, N, H, D).transpose(1, 2) for t in (q, k))                  # (B, H, N, D)
-        qr, kr = (rotate(q, *rot), rotate(k, *rot)) if rot is not None else (q, k)
-        content = (qr * D ** -0.5) @ kr.transpose(-1, -2)                             # (B, H, N, N)
-        pair = torch.zeros_like(content)                                              # (B, H, N, N)
-        if at.pairs and index is not None:
-            for E, ix in zip(at.block_tables(at.pair_key, index), index.idx):
-                pair += (q @ E.transpose(-1, -2)).gather(-1, ix[:, None].expand(B, H, N, N))   # q_i · E[c_ij]
-        logits = content + pair                                                       # (B, H, N, N)
-        if pad is not None: logits = logits.masked_fill(pad[:, None, None, :], float('-inf'))
-        out['content'].append(content); out['pair'].append(pair); out['weights'].append(logits.softmax(-1))
-        x = block(x, rot, index, pad)                                                 # (B, N, C) the model's own step
-    out = {k: torch.stack(v, 1) for k, v in out.items()}                              # (B, L, H, N, N)
-    out['logits'] = model.head(model.ln_f(x))                                         # (B, N, F)
+    layers = []                                                                       # per layer (content, pair)
+    h = model.encode(bits, codes, None, pad, attn_logits=layers)                      # (B, N, C)
+    content, pair = (torch.stack(t, 1) for t in zip(*layers))                         # (B, L, H, N, N) each
+    logits = content + pair
+    if pad is not None: logits = logits.masked_fill(pad[:, None, None, None, :], float('-inf'))
     model.train(was)
-    return out
+    return {'content': content, 'pair': pair, 'weights': logits.softmax(-1), 'logits': model.head(h)}
 
 # %% ../nbs/09_attention.ipynb #8a68b517
 @dataclass
