@@ -14,9 +14,10 @@ from .roles import *
 from .beats import *
 from .features import *
 from .pairs import *
+from .layout import DEFAULT_CORPUS, DEFAULT_RUN, FINETUNE_RUN, PAIRS, model_run
 
 # %% auto #0
-__all__ = ['TASK_NAMES', 'COMMANDS', 'inspect_song', 'format_inspect', 'beats_frame', 'UsageError', 'main']
+__all__ = ['COMMANDS', 'inspect_song', 'format_inspect', 'beats_frame', 'UsageError', 'main']
 
 # %% ../nbs/90_cli.ipynb #deb1dac4
 def inspect_song(path, grid: str = 'auto') -> dict:
@@ -72,7 +73,13 @@ def beats_frame(b: Beats) -> pd.DataFrame:
     return t
 
 # %% ../nbs/90_cli.ipynb #e1458ce2
-TASK_NAMES = ('tonic', 'measure_start', 'phrase_start', 'modulation_up', 'local_scale', 'blues')  # `tasks.TASKS`, without importing torch
+class _TaskHelp(argparse.HelpFormatter):
+    "Help whose '{tasks}' names the tasks of `beatbert.tasks`, imported only when help is printed (it imports torch: seconds)."
+    def _get_help_string(self, action):
+        h = super()._get_help_string(action) or ''
+        if '{tasks}' not in h: return h
+        from beatbert.tasks import TASKS
+        return h.replace('{tasks}', ', '.join(TASKS))
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='beatbert', description='A BERT whose tokens are beats.')
@@ -107,15 +114,15 @@ def _parser() -> argparse.ArgumentParser:
                                      '(default: $BEATBERT_DEMUCS_WEIGHTS, then the torch hub and Hugging Face caches)')
     s.add_argument('--max-minutes', type=float, default=15.0, help='refuse longer audio (default 15)')
     s = sub.add_parser('pretrain', help='the main job: pretrain BeatBert with and without pair features, print the comparison')
-    s.add_argument('--corpus', default='cache/corpus-default', help='corpus folder (the default corpus is built there if missing)')
-    s.add_argument('--out', default='runs/default', help='run folder (resumed if it holds checkpoints)')
+    s.add_argument('--corpus', default=str(DEFAULT_CORPUS), help='corpus folder (the default corpus is built there if missing)')
+    s.add_argument('--out', default=str(DEFAULT_RUN), help='run folder (resumed if it holds checkpoints)')
     s.add_argument('--steps', type=int, default=None, help='optimizer steps per model')
     s.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
     s.add_argument('--workers', type=int, default=1, help='DataLoader processes making batches')
     s = sub.add_parser('evaluate', help='print the comparison of a pretraining run again, from its checkpoints')
     s.add_argument('run', help='run folder')
     s = sub.add_parser('attention', help="one attention head over a window of a song, as a standalone HTML page (plotly, offline)")
-    s.add_argument('run', metavar='RUN', help="run folder as written by pretrain (runs/default/pairs; runs/default: its pairs run)")
+    s.add_argument('run', metavar='RUN', help=f"run folder as written by pretrain ({DEFAULT_RUN / PAIRS}; {DEFAULT_RUN}: its {PAIRS} run)")
     s.add_argument('file', metavar='FILE', help='a MIDI file')
     s.add_argument('--layer', type=int, default=0, help='layer, from 0 (the pairwise layer of the default model)')
     s.add_argument('--head', type=int, default=0, help='head, from 0')
@@ -127,20 +134,20 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument('--length', type=int, default=128, help="beats in the window (at most the model's max_beats)")
     s.add_argument('--grid', choices=['auto', 'file', 'track'], default='auto')
     s = sub.add_parser('finetune', help='fine-tune the pretrained BeatBert on a music-theory task beside its baselines; '
-                                        '--all: every task, four arms, one table')
-    s.add_argument('task', nargs='?', metavar='TASK', help=f"one of: {', '.join(TASK_NAMES)}")
+                                        '--all: every task, four arms, one table', formatter_class=_TaskHelp)
+    s.add_argument('task', nargs='?', metavar='TASK', help='one of: {tasks}')
     s.add_argument('--all', action='store_true', help='every task; the probe and fine-tuning of the models with and without pairs')
-    s.add_argument('--run', help='pretrained run (default runs/default/pairs; with --all, the main job folder runs/default); '
+    s.add_argument('--run', help=f'pretrained run (default {DEFAULT_RUN / PAIRS}; with --all, the main job folder {DEFAULT_RUN}); '
                                  'pretrained first when the default is missing')
     s.add_argument('--freeze', action='store_true', help='train the head only (a linear probe)')
-    s.add_argument('--corpus', default='cache/corpus-default', help='corpus folder (the labels live there)')
-    s.add_argument('--out', default='runs/finetune', help='folder for the fine-tuned models and the table')
+    s.add_argument('--corpus', default=str(DEFAULT_CORPUS), help='corpus folder (the labels live there)')
+    s.add_argument('--out', default=str(FINETUNE_RUN), help='folder for the fine-tuned models and the table')
     s.add_argument('--steps', type=int, default=None, help='optimizer steps per model (default 150)')
     s.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
-    s = sub.add_parser('predict', help="per-beat answers of a fine-tuned model on a MIDI file, as CSV")
-    s.add_argument('run', metavar='RUN', help='a fine-tuned model folder, or the folder of `finetune` (runs/finetune) with --task')
+    s = sub.add_parser('predict', help="per-beat answers of a fine-tuned model on a MIDI file, as CSV", formatter_class=_TaskHelp)
+    s.add_argument('run', metavar='RUN', help=f'a fine-tuned model folder, or the folder of `finetune` ({FINETUNE_RUN}) with --task')
     s.add_argument('file', metavar='FILE', help='a MIDI file')
-    s.add_argument('--task', help=f"one of: {', '.join(TASK_NAMES)} (picks RUN/TASK/fine-tuned)")
+    s.add_argument('--task', help="one of: {tasks} (picks RUN/TASK/fine-tuned)")
     s.add_argument('--out', required=True, help='.csv file to write')
     s.add_argument('--grid', choices=['auto', 'file', 'track'], default='auto')
     return p
@@ -216,11 +223,11 @@ def _evaluate(a):
     evaluate_run(a.run)
 
 def _attention(a):
-    from beatbert.viz import run_folder, song_attention, attention_map, measure_map
+    from beatbert.viz import song_attention, attention_map, measure_map
     from beatbert.train import load_model
     out = Path(a.out)
     if out.suffix.lower() not in ('.html', '.htm'): raise UsageError(f'{out}: --out must end in .html')
-    run = run_folder(a.run)
+    run = model_run(a.run)
     model, _ = load_model(run)
     c = model.config
     if not 0 <= a.layer < c.n_layers: raise UsageError(f'--layer must be 0..{c.n_layers - 1} (the model has {c.n_layers} layers), not {a.layer}')
@@ -238,18 +245,18 @@ def _attention(a):
           f"({w.n} beats) of {w.name}, model {run}")
 
 def _finetune(a):
-    from beatbert.tasks import finetune_main
+    from beatbert.tasks import finetune_main, TASKS
     if a.all == (a.task is not None): raise UsageError('finetune: name one TASK, or --all')
-    if a.task is not None and a.task not in TASK_NAMES: raise UsageError(f"finetune: unknown task {a.task!r}; tasks: {', '.join(TASK_NAMES)}")
+    if a.task is not None and a.task not in TASKS: raise UsageError(f"finetune: unknown task {a.task!r}; tasks: {', '.join(TASKS)}")
     if a.steps is not None and a.steps < 1: raise UsageError(f'--steps must be at least 1, not {a.steps}')
     if a.all and a.freeze: raise UsageError('finetune --all trains every arm; --freeze is for one TASK')
     finetune_main(a.task, a.all, a.run, a.freeze, a.corpus, a.out, a.steps, a.device, progress=sys.stderr.isatty())
 
 def _predict(a):
-    from beatbert.tasks import predict_file
+    from beatbert.tasks import predict_file, TASKS
     out = Path(a.out)
     if out.suffix.lower() != '.csv': raise UsageError(f'{out}: --out must end in .csv')
-    if a.task is not None and a.task not in TASK_NAMES: raise UsageError(f"predict: unknown task {a.task!r}; tasks: {', '.join(TASK_NAMES)}")
+    if a.task is not None and a.task not in TASKS: raise UsageError(f"predict: unknown task {a.task!r}; tasks: {', '.join(TASKS)}")
     df, b = predict_file(a.run, a.file, a.task, a.grid)
     out.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(out, index=False, float_format='%.4f')

@@ -8,15 +8,12 @@ import hashlib, os, shutil, tarfile, tempfile
 from pathlib import Path
 import numpy as np
 from .midi import BeatbertError
+from .layout import POP_ARCHIVE, POP_CACHE
 
 # %% auto #0
-__all__ = ['ROOT', 'POP_ARCHIVE', 'POP_CACHE', 'POP_SPLITS', 'pop_root', 'pop_ids', 'pop_split', 'pop_beats', 'pop_midi']
+__all__ = ['POP_SPLITS', 'pop_root', 'pop_ids', 'pop_split', 'pop_beats', 'pop_midi']
 
 # %% ../nbs/00d_pop.ipynb #b86514ee
-ROOT = Path(__file__).resolve().parent.parent if '__file__' in globals() else Path('..').resolve()  # the repository
-POP_ARCHIVE = ROOT / 'data' / 'pop600.tar.xz'   # the vendored songs and annotations
-POP_CACHE = ROOT / 'cache' / 'pop600'           # where they are unpacked (git-ignored)
-
 def pop_root(archive=POP_ARCHIVE,  # the .tar.xz holding pop600/NNN/...
              cache=POP_CACHE,      # folder to unpack into, once
             ) -> Path:             # the folder holding one subfolder per song

@@ -16,11 +16,12 @@ from .beats import Beats, song_beats, add_roll, set_highlight
 from .features import FEATURE_NAMES, beat_features, beat_descriptors
 from .pairs import PAIR_FEATURES, PAIR_NAMES, pair_codes, expand_codes, beat_labels
 from .model import BeatBert, BeatBertConfig
+from .layout import PAIRS, NOPAIRS, model_run
 
 # %% auto #0
-__all__ = ['WHAT', 'SongWindow', 'song_window', 'attention_parts', 'AttentionMaps', 'run_folder', 'as_model', 'song_attention',
-           'top_features', 'beat_names', 'head_values', 'attention_map', 'measure_weights', 'measure_map',
-           'where_looks', 'head_correlations', 'head_table', 'head_summary', 'example_run', 'attention_explorer']
+__all__ = ['WHAT', 'SongWindow', 'song_window', 'attention_parts', 'AttentionMaps', 'as_model', 'song_attention', 'top_features',
+           'beat_names', 'head_values', 'attention_map', 'measure_weights', 'measure_map', 'where_looks',
+           'head_correlations', 'head_table', 'head_summary', 'example_run', 'attention_explorer']
 
 # %% ../nbs/09_attention.ipynb #92d5a5f1
 @dataclass
@@ -85,16 +86,11 @@ class AttentionMaps:
         if not 0 <= layer < self.n_layers: raise ValueError(f'layer must be 0..{self.n_layers - 1}, not {layer}')
         if not 0 <= head < self.n_heads: raise ValueError(f'head must be 0..{self.n_heads - 1}, not {head}')
 
-def run_folder(run) -> Path:
-    "The run folder `run` itself, or the `pairs` run inside a main job's folder (`runs/default`)."
-    run = Path(run)
-    return run / 'pairs' if not (run / 'checkpoint.json').exists() and (run / 'pairs' / 'checkpoint.json').exists() else run
-
 def as_model(model) -> tuple:
     "(BeatBert, where it came from): a BeatBert as it is, or the model saved in a run folder."
     if isinstance(model, BeatBert): return model, ''
     from beatbert.train import load_model
-    run = run_folder(model)
+    run = model_run(model)
     return load_model(run)[0], str(run)
 
 def song_attention(model,                # a BeatBert, or a run folder as written by `train`
@@ -283,7 +279,7 @@ def example_run(folder,               # where the corpus and the run go
     if not (folder / 'corpus' / 'corpus.npz').exists(): build(['examples'], folder / 'corpus', workers=1, progress=False)
     tc = TrainConfig(corpus=str(folder / 'corpus'), steps=steps, batch_size=4, window=64, warmup=min(5, steps),
                      eval_every=steps, checkpoint_every=steps, seed=seed, workers=0)
-    run = folder / ('pairs' if pairs else 'nopairs')
+    run = folder / (PAIRS if pairs else NOPAIRS)
     train(run, tc, BeatBertConfig(pair_layers=(0,) if pairs else ()), progress=False)
     return run
 
