@@ -137,6 +137,7 @@ def consolidate(out: Path, rows: list) -> None:
     cat['feature_names'] = np.array(FEATURE_NAMES)
     _atomic_savez(out / 'corpus.npz', **cat)
 
+# %% ../nbs/06_corpus.ipynb #7fafb298
 def build_corpus(sources,                 # folders, or (name, folder, grid mode) triples
                  out,                     # output folder
                  workers: int = None,     # worker processes (default: all cores); 1 runs in this process

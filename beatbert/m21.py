@@ -43,6 +43,7 @@ def source_meters(path: Path) -> list | None:
     else: return None
     return _meters(found) or None
 
+# %% ../nbs/00c_music21.ipynb #224e0237
 def abc_tune_lines(text: str) -> dict:
     "Measures per music line of each tune of an ABC file, by tune number (X:)."
     out = {}

@@ -241,6 +241,7 @@ def lr_at(step: int, tc: TrainConfig) -> float:
     t = (step - tc.warmup) / max(1, tc.steps - tc.warmup)
     return tc.min_lr + 0.5 * (tc.lr - tc.min_lr) * (1 + math.cos(math.pi * min(t, 1.0)))
 
+# %% ../nbs/08_pretrain.ipynb #08d278d7
 def save_checkpoint(run: Path, model: BeatBert, opt: torch.optim.Optimizer, step: int, tc: TrainConfig):
     "Write weights, optimizer state and configs of `model` at `step` into `run` (each file replaced atomically)."
     run.mkdir(parents=True, exist_ok=True)
