@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
+KERNEL  = $(VENV)/share/jupyter/kernels/beatbert/kernel.json
 
 .PHONY: run test setup lab browser-check clean-venv
 
@@ -14,14 +15,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/nbdev_test --n_workers 2 --timing $(TEST_FLAGS)
 
-lab: $(STAMP)
+lab: $(KERNEL)
 	$(BIN)/jupyter lab nbs/
 
 # the tour run in JupyterLab by headless Chromium (Debian's chromium, playwright-core from npm); not part of `make test`
-browser-check: $(STAMP)
+browser-check: $(KERNEL)
 	$(BIN)/python tools/browser_check.py
 
-setup: $(STAMP)
+setup: $(STAMP) $(KERNEL)
 
 # A venv with the CPU build of torch that lies on this disk (a bare `torch` pulls a multi-GB CUDA build),
 # the package in editable mode and its dev tools; redone when settings.ini or setup.py change.
@@ -36,6 +37,10 @@ $(STAMP): settings.ini setup.py
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0 -e ".[dev]"
 	@touch $(STAMP)
+
+# the Jupyter kernel every notebook names (kernelspec `beatbert`, kept by nbdev_clean): the venv's Python, inside the venv
+$(KERNEL): $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name beatbert --display-name beatbert >/dev/null
 
 clean-venv:
 	rm -rf $(VENV)

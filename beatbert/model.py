@@ -4,22 +4,20 @@
 
 # %% ../nbs/07_model.ipynb #d192d3fa
 from __future__ import annotations
-import json, math, os, threading
+import json, math
 from dataclasses import dataclass, asdict, fields
 import numpy as np
-import numba
-from numba import njit, prange
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import plotly.graph_objects as go
 from .features import FEATURES
 from .pairs import PAIR_GROUPS, CONTENT
+from .pair_attention import pair_attention, pair_logits
 
 # %% auto #0
 __all__ = ['default_pair_blocks', 'BeatBertConfig', 'PairIndex', 'joint_codes', 'pair_index', 'rotary', 'rotate', 'rotary_figure',
-           'pair_attention_reference', 'drop_mask', 'drop_threshold', 'hashed_drop_mask', 'pair_attention', 'Attention',
-           'MLP', 'Block', 'BeatBert']
+           'Attention', 'MLP', 'Block', 'init_weights', 'BeatBert']
 
 # %% ../nbs/07_model.ipynb #1f14d44e
 def default_pair_blocks(groups=PAIR_GROUPS) -> tuple:
@@ -167,331 +165,6 @@ def rotary_figure(periods: tuple = BeatBertConfig.rotary_periods,  # beats per t
                       height=380, margin=dict(t=50, b=40), legend=dict(orientation='h', y=1.02, yanchor='bottom'))
     return fig
 
-# %% ../nbs/07_model.ipynb #a5d7f7d5
-def pair_attention_reference(q, k, v,    # (B, H, N, D) turned queries (scaled), turned keys, values
-                             qp,         # (B, H, N, D) queries as they read pair embeddings (not turned)
-                             Ek, Ev,     # per block (H, n_b, D): key-side and value-side embedding of each joint code
-                             idx,        # per block (B, N, N) int64 joint codes
-                             pad=None,   # (B, N) bool: padded beats, never attended to
-                             keep=None,  # (B, H, N, N) bool dropout mask, None for none
-                             p: float = 0.  # dropout probability the mask was drawn with
-                            ) -> torch.Tensor:  # (B, H, N, D)
-    "Softmax attention with pair terms, by the definition, in plain autograd (tests and the reader)."
-    B, H, N, D = q.shape
-    logits = q @ k.transpose(-1, -2)                                                   # (B, H, N, N)
-    for E, ix in zip(Ek, idx):
-        T = qp @ E.transpose(-1, -2)                                                   # (B, H, N, n_b) q_i · E[u]
-        logits = logits + T.gather(-1, ix[:, None].expand(B, H, N, N))                 # (B, H, N, N) q_i · E[c_ij]
-    if pad is not None: logits = logits.masked_fill(pad[:, None, None, :], float('-inf'))
-    a = logits.softmax(-1)                                                             # (B, H, N, N)
-    if keep is not None: a = a * keep / (1 - p)
-    y = a @ v                                                                          # (B, H, N, D)
-    for E, ix in zip(Ev, idx):
-        bins = a.new_zeros(B, H, N, E.shape[1]).scatter_add(-1, ix[:, None].expand(B, H, N, N), a)   # (B, H, N, n_b)
-        y = y + bins @ E                                                               # (B, H, N, D) Σ_j a_ij E[c_ij]
-    return y
-
-# %% ../nbs/07_model.ipynb #5a563ff3
-def drop_mask(shape, p: float, device=None, out=None) -> torch.Tensor:
-    "bool mask, True (dropped) with probability p in steps of 1/65536: 16 random bits per element, drawn 64 at a time."
-    n, t = math.prod(shape), round(p * 65536)
-    if t >= 65536: return torch.ones(shape, dtype=torch.bool, device=device) if out is None else out.fill_(True)
-    r = torch.empty((n + 3) // 4, dtype=torch.int64, device=device).random_(-2 ** 63, None).view(torch.int16)[:n]
-    return torch.lt(r.view(shape), t - 32768, out=out)   # int16 is uniform on [-32768, 32767]
-
-class _PairAttention(torch.autograd.Function):
-    "`pair_attention_reference` with a hand-written backward, one batch element at a time, buffers reused: the CUDA path."
-    @staticmethod
-    def forward(ctx, q, k, v, qp, pad, p, n_blocks, *rest):
-        Ek, Ev, idx = rest[:n_blocks], rest[n_blocks:2 * n_blocks], rest[2 * n_blocks:]
-        B, H, N, D = q.shape
-        P = q.new_empty(B, H, N, N)                                       # attention weights before dropout, for backward
-        drop = torch.empty(B, H, N, N, dtype=torch.bool, device=q.device) if p > 0 else None
-        zero = q.new_zeros(())
-        bins = [q.new_empty(B, H, N, E.shape[1]) for E in Ev]             # (B, H, N, n_b): weights binned by joint code
-        y, tmp = torch.empty_like(v), q.new_empty(H, N, N)
-        T = [q.new_empty(H, N, E.shape[1]) for E in Ek]
-        for b in range(B):
-            L = P[b]                                                      # (H, N, N) logits, then weights, in place
-            for s, (E, ix) in enumerate(zip(Ek, idx)):
-                torch.bmm(qp[b], E.transpose(1, 2), out=T[s])             # (H, N, n_b) q_i · E[u]
-                if s == 0: torch.gather(T[s], -1, ix[b].expand(H, N, N), out=L)
-                else: L.add_(torch.gather(T[s], -1, ix[b].expand(H, N, N), out=tmp))
-            if Ek: L.baddbmm_(q[b], k[b].transpose(1, 2))
-            else: torch.bmm(q[b], k[b].transpose(1, 2), out=L)
-            if pad is not None: L.masked_fill_(pad[b], float('-inf'))
-            torch.ops.aten._softmax.out(L, -1, False, out=L)
-            A = L
-            if p > 0:                                                     # the 1 / (1 - p) goes on y, not on N × N weights
-                drop_mask((H, N, N), p, q.device, out=drop[b])
-                A = torch.where(drop[b], zero, L, out=tmp)
-            torch.bmm(A, v[b], out=y[b])
-            for E, ix, bn in zip(Ev, idx, bins):
-                bn[b].zero_().scatter_add_(-1, ix[b].expand(H, N, N), A)
-                y[b].baddbmm_(bn[b], E)                                   # (H, N, D) + Σ_u bins[u] E[u]
-            if p > 0: y[b].mul_(1 / (1 - p))
-        ctx.save_for_backward(q, k, v, qp, P, drop, *Ek, *Ev, *idx, *bins)
-        ctx.p, ctx.n_blocks = p, n_blocks
-        return y
-
-    @staticmethod
-    def backward(ctx, gy):
-        q, k, v, qp, P, drop, *rest = ctx.saved_tensors
-        S, p = ctx.n_blocks, ctx.p
-        Ek, Ev, idx, bins = rest[:S], rest[S:2 * S], rest[2 * S:3 * S], rest[3 * S:]
-        B, H, N, D = q.shape
-        gq, gk, gv, gqp = torch.empty_like(q), torch.empty_like(k), torch.empty_like(v), torch.zeros_like(qp)
-        gEkT, gEvT = [E.new_zeros(H, D, E.shape[1]) for E in Ek], [E.new_zeros(H, D, E.shape[1]) for E in Ev]
-        gA, tmp, buf = q.new_empty(H, N, N), q.new_empty(H, N, N), [q.new_empty(H, N, E.shape[1]) for E in Ek]
-        gT_, zero = q.new_empty(H, D, N), q.new_zeros(())                # (H, D, N): products with the N × N side untransposed
-        gy = gy.contiguous() * (1 / (1 - p))                              # the dropout's scale, once
-        for b in range(B):
-            torch.bmm(gy[b], v[b].transpose(1, 2), out=gA)                # (H, N, N) d loss / d weights
-            for s, (E, ix) in enumerate(zip(Ev, idx)):
-                torch.bmm(gy[b], E.transpose(1, 2), out=buf[s])           # (H, N, n_b) d loss / d bins
-                gA.add_(torch.gather(buf[s], -1, ix[b].expand(H, N, N), out=tmp))
-                gEvT[s].baddbmm_(gy[b].transpose(1, 2), bins[s][b])        # (H, D, n_b)
-            A = P[b]
-            if p > 0:
-                A = torch.where(drop[b], zero, P[b], out=tmp)
-                torch.where(drop[b], zero, gA, out=gA)                    # d loss / d weights before dropout
-            gv[b] = torch.bmm(gy[b].transpose(1, 2), A, out=gT_).transpose(1, 2)   # (H, N, D) Aᵀ gy
-            gL = torch.ops.aten._softmax_backward_data.out(gA, P[b], -1, q.dtype, grad_input=tmp)  # (H, N, N) d loss / d logits
-            torch.bmm(gL, k[b], out=gq[b])
-            gk[b] = torch.bmm(q[b].transpose(1, 2), gL, out=gT_).transpose(1, 2)  # (H, N, D) gLᵀ q
-            for s, (E, ix) in enumerate(zip(Ek, idx)):
-                gT = buf[s].zero_().scatter_add_(-1, ix[b].expand(H, N, N), gL)   # (H, N, n_b) d loss / d table
-                gqp[b].baddbmm_(gT, E)
-                gEkT[s].baddbmm_(qp[b].transpose(1, 2), gT)                # (H, D, n_b)
-        return (gq, gk, gv, gqp, None, None, None, *[g.transpose(1, 2) for g in gEkT + gEvT], *[None] * S)
-
-# %% ../nbs/07_model.ipynb #dd177b9c
-_CACHE = __name__ != '__main__'   # compiled kernels cached beside the module; a notebook's cells have no file to cache for
-if 'NUMBA_THREADING_LAYER' not in os.environ: numba.config.THREADING_LAYER = 'workqueue'   # sleeping threads, not OpenMP's
-_KERNELS = threading.Lock()      # the workqueue runs one parallel kernel at a time: other Python threads wait their turn
-_M32 = 0xFFFFFFFF                 # arithmetic on 32-bit words, in int64
-
-@njit(inline='always')
-def _mix32(x):
-    "lowbias32: a bijection of 32-bit words in which every input bit flips about half the output bits."
-    x ^= x >> 16; x = (x * 0x7FEB352D) & _M32
-    x ^= x >> 15; x = (x * 0x846CA68B) & _M32
-    return x ^ (x >> 16)
-
-@njit(inline='always')
-def _keep_row(seed, row, t, keep):
-    "keep[j] = hash(seed, row, j) >= t: the dropout draw of every weight of one row, recomputable anywhere."
-    key = _mix32((seed + row * 0x9E3779B9) & _M32)
-    for j in range(keep.shape[0]): keep[j] = _mix32(key ^ ((j * 0x85EBCA6B) & _M32)) >= t
-
-@njit(parallel=True, cache=_CACHE)
-def _hashed_keep(seed, t, keep):
-    "keep[b, h, i, j] of a whole (B, H, N, N) mask: the draws the kernels make row by row."
-    B, H, N = keep.shape[:3]
-    for bh in prange(B * H):
-        for i in range(N): _keep_row(seed, bh * N + i, t, keep[bh // H, bh % H, i])
-
-def drop_threshold(p: float) -> int:
-    "The 32-bit hash below which a weight is dropped: p in steps of 2⁻³²."
-    return min(round(p * 2 ** 32), 2 ** 32)
-
-def hashed_drop_mask(shape,      # (B, H, N, N)
-                     p: float,   # dropout probability
-                     seed: int   # 32-bit seed
-                    ) -> torch.Tensor:  # bool, True where dropped
-    "The dropout mask the CPU kernel draws, made explicit (it never is in training): tests and the reader."
-    keep = torch.empty(shape, dtype=torch.bool)
-    with _KERNELS: _hashed_keep(seed, drop_threshold(p), keep.numpy())
-    return ~keep
-
-# %% ../nbs/07_model.ipynb #bb664343
-_FAST = {'contract', 'arcp', 'nsz', 'reassoc', 'afn'}   # fastmath without nnan / ninf: padded keys are -inf
-
-@njit(inline='always', fastmath=_FAST)
-def _table_row(x, ET, out):
-    "out[u] = Σ_d x[d] ET[d, u]: one beat's products with every joint code's embedding."
-    z = out.dtype.type(0)
-    for u in range(out.shape[0]): out[u] = z
-    for d in range(ET.shape[0]):
-        xd, ed = x[d], ET[d]
-        for u in range(out.shape[0]): out[u] += xd * ed[u]
-
-@njit(inline='always', fastmath=_FAST)
-def _gather_row(ix, b, i, off, Tr, x, KT, out):
-    "out[j] = Σ_s Tr[off_s + ix_s[b, i, j]] + Σ_d x[d] KT[d, j]: a row of logits, or of d loss / d weights."
-    r0, o0 = ix[0][b, i], off[0]
-    for j in range(out.shape[0]): out[j] = Tr[o0 + r0[j]]
-    for s in range(1, len(ix)):
-        rs, o = ix[s][b, i], off[s]
-        for j in range(out.shape[0]): out[j] += Tr[o + rs[j]]
-    for d in range(KT.shape[0]):
-        xd, kd = x[d], KT[d]
-        for j in range(out.shape[0]): out[j] += xd * kd[j]
-
-@njit(inline='always', fastmath=_FAST)
-def _scatter_row(ix, b, i, off, a, out):
-    "out[off_s + u] = Σ_{j: ix_s[b, i, j] = u} a[j]: a row of weights binned by joint code."
-    z = out.dtype.type(0)
-    for u in range(out.shape[0]): out[u] = z
-    for s in range(len(ix)):
-        rs, o = ix[s][b, i], off[s]
-        for j in range(a.shape[0]): out[o + rs[j]] += a[j]
-
-@njit(inline='always', fastmath=_FAST)
-def _scatter2_row(ix, b, i, off, a, c, out_a, out_c):
-    "`_scatter_row` of two rows by the same codes at once: one pass over the codes, two independent chains of adds."
-    z = out_a.dtype.type(0)
-    for u in range(out_a.shape[0]): out_a[u] = z; out_c[u] = z
-    for s in range(len(ix)):
-        rs, o = ix[s][b, i], off[s]
-        for j in range(a.shape[0]):
-            u = o + rs[j]
-            out_a[u] += a[j]; out_c[u] += c[j]
-
-# %% ../nbs/07_model.ipynb #8a74f030
-@njit(parallel=True, fastmath=_FAST, cache=_CACHE)
-def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D, N) turned keys, values; queries
-              EkT, EvT,          # (H, D, n) every block's embeddings side by side
-              ix, off,           # per block (B, N, N) int64 joint codes; (S,) the block's first column in EkT
-              pad,               # (B, N) bool
-              seed, t, scale,    # dropout: seed, threshold (0: none), 1 / (1 - p)
-              R,                 # row chunks per window: B·R tasks
-              P, y):             # out: (B, H, N, N) weights before dropout, (B, H, N, D)
-    "Every row of every head in one pass: table row, logits, softmax, dropout, values and binned pair embeddings."
-    B, H, N, D = q.shape
-    n, rows = EkT.shape[2], (N + R - 1) // R
-    for task in prange(B * R):
-        b, r = task // R, task % R
-        l, A, Tr, bn = np.empty(N, q.dtype), np.empty(N, q.dtype), np.empty(n, q.dtype), np.empty(n, q.dtype)
-        keep = np.ones(N, np.bool_)
-        z, one, sc, ninf = q.dtype.type(0), q.dtype.type(1), q.dtype.type(scale), q.dtype.type(-np.inf)
-        for i in range(r * rows, min(N, (r + 1) * rows)):
-            for h in range(H):                                   # the heads share the row of joint codes
-                _table_row(qp[b, h, i], EkT[h], Tr)              # (n,) q_i · E[u]
-                _gather_row(ix, b, i, off, Tr, q[b, h, i], kT[b, h], l)   # (N,) logits
-                m = ninf
-                for j in range(N):
-                    if pad[b, j]: l[j] = ninf
-                    m = max(m, l[j])
-                tot = z
-                for j in range(N):
-                    l[j] = math.exp(l[j] - m); tot += l[j]
-                inv, Pr = one / tot, P[b, h, i]
-                if t > 0: _keep_row(seed, (b * H + h) * N + i, t, keep)
-                for j in range(N):
-                    Pr[j] = l[j] * inv
-                    A[j] = Pr[j] if keep[j] else z
-                _scatter_row(ix, b, i, off, A, bn)               # (n,) bins
-                for d in range(D):                               # y_i = Σ_j a_ij v_j + Σ_u bins[u] E[u]
-                    vd, ed, acc = vT[b, h, d], EvT[h, d], z
-                    for j in range(N): acc += A[j] * vd[j]
-                    for u in range(n): acc += bn[u] * ed[u]
-                    y[b, h, i, d] = acc * sc
-
-def _np(t: torch.Tensor) -> np.ndarray: return t.detach().numpy()
-
-# %% ../nbs/07_model.ipynb #fe411521
-@njit(parallel=True, fastmath=_FAST, cache=_CACHE)
-def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, off, seed, t,   # as `_pair_fwd`, P its weights
-              gy,                                             # (B, H, N, D) d loss / d y, times 1 / (1 - p)
-              R,                                              # row chunks per window
-              gq, gqp,                                        # out: (B, H, N, D)
-              gkT, gvT, gEkT, gEvT):                          # out, zeroed: (B·R, H, D, N), (B·R, H, D, n) per task
-    "The gradients of `_pair_fwd`, row by row, its bins and dropout mask recomputed."
-    B, H, N, D = q.shape
-    n, rows = EkT.shape[2], (N + R - 1) // R
-    for task in prange(B * R):
-        b, r = task // R, task % R
-        gA, A, Gr, bn = np.empty(N, q.dtype), np.empty(N, q.dtype), np.empty(n, q.dtype), np.empty(n, q.dtype)
-        keep = np.ones(N, np.bool_)
-        z = q.dtype.type(0)
-        for i in range(r * rows, min(N, (r + 1) * rows)):
-            for h in range(H):
-                Pr = P[b, h, i]
-                _table_row(gy[b, h, i], EvT[h], Gr)              # (n,) d loss / d bins
-                _gather_row(ix, b, i, off, Gr, gy[b, h, i], vT[b, h], gA)   # (N,) d loss / d dropped weights
-                if t > 0: _keep_row(seed, (b * H + h) * N + i, t, keep)
-                delta = z
-                for j in range(N):
-                    A[j] = Pr[j] if keep[j] else z
-                    gA[j] = gA[j] if keep[j] else z              # d loss / d weights
-                    delta += Pr[j] * gA[j]
-                for j in range(N): gA[j] = Pr[j] * (gA[j] - delta)   # d loss / d logits (softmax backward)
-                for d in range(D):
-                    kd, acc = kT[b, h, d], z
-                    for j in range(N): acc += gA[j] * kd[j]
-                    gq[b, h, i, d] = acc
-                    qd, gk = q[b, h, i, d], gkT[task, h, d]
-                    for j in range(N): gk[j] += gA[j] * qd
-                    gd, gv = gy[b, h, i, d], gvT[task, h, d]
-                    for j in range(N): gv[j] += A[j] * gd
-                _scatter2_row(ix, b, i, off, A, gA, Gr, bn)      # (n,) the forward's bins again; d loss / d table row
-                for d in range(D):
-                    gd, ge = gy[b, h, i, d], gEvT[task, h, d]
-                    for u in range(n): ge[u] += gd * Gr[u]
-                for d in range(D):
-                    ed, ge, qd, acc = EkT[h, d], gEkT[task, h, d], qp[b, h, i, d], z
-                    for u in range(n):
-                        acc += bn[u] * ed[u]
-                        ge[u] += qd * bn[u]
-                    gqp[b, h, i, d] = acc
-
-def _row_chunks(B: int) -> int:
-    "Give numba torch's thread count; row chunks per window so that every thread gets two tasks or more."
-    numba.set_num_threads(max(1, min(torch.get_num_threads(), numba.config.NUMBA_NUM_THREADS)))
-    return max(1, -(-2 * numba.get_num_threads() // B))
-
-class _PairAttentionCPU(torch.autograd.Function):
-    "`pair_attention_reference` in the fused kernels `_pair_fwd`, `_pair_bwd`; dropout drawn by hashing."
-    @staticmethod
-    def forward(ctx, q, k, v, qp, pad, p, n_blocks, *rest):
-        Ek, Ev, idx = rest[:n_blocks], rest[n_blocks:2 * n_blocks], rest[2 * n_blocks:]
-        B, H, N, D = q.shape
-        sizes, R = [E.shape[1] for E in Ek], _row_chunks(B)
-        off = np.cumsum([0] + sizes[:-1])                                             # (S,) each block's first column
-        EkT, EvT = (torch.cat(E, 1).transpose(1, 2).contiguous() for E in (Ek, Ev))  # (H, D, n) all blocks side by side
-        kT, vT = k.transpose(2, 3).contiguous(), v.transpose(2, 3).contiguous()     # (B, H, D, N)
-        seed, t = (int(torch.randint(1 << 32, ())), drop_threshold(p)) if p > 0 else (0, 0)
-        pad = torch.zeros(B, N, dtype=torch.bool) if pad is None else pad.contiguous()
-        P, y = q.new_empty(B, H, N, N), torch.empty_like(v)
-        with _KERNELS: _pair_fwd(*map(_np, (q, kT, vT, qp, EkT, EvT)), tuple(map(_np, idx)), off, _np(pad), seed, t,
-                                 1 / (1 - p), R, P.numpy(), y.numpy())
-        ctx.save_for_backward(q, kT, vT, qp, P, EkT, EvT, *idx)
-        ctx.sizes, ctx.off, ctx.seed, ctx.t, ctx.p = sizes, off, seed, t, p
-        return y
-
-    @staticmethod
-    def backward(ctx, gy):
-        q, kT, vT, qp, P, EkT, EvT, *idx = ctx.saved_tensors
-        (B, H, N, D), n = q.shape, EkT.shape[2]
-        R = _row_chunks(B)
-        gy = gy.contiguous() * (1 / (1 - ctx.p))                                      # the dropout's scale, once
-        gq, gqp = torch.empty_like(q), torch.empty_like(q)
-        gkT, gvT = q.new_zeros(B * R, H, D, N), q.new_zeros(B * R, H, D, N)          # per task, summed below
-        gEkT, gEvT = q.new_zeros(B * R, H, D, n), q.new_zeros(B * R, H, D, n)
-        with _KERNELS: _pair_bwd(*map(_np, (q, kT, vT, qp, EkT, EvT, P)), tuple(map(_np, idx)), ctx.off, ctx.seed, ctx.t,
-                                 _np(gy), R, *map(_np, (gq, gqp, gkT, gvT, gEkT, gEvT)))
-        gk, gv = (g.view(B, R, H, D, N).sum(1).transpose(2, 3) for g in (gkT, gvT))   # (B, H, N, D)
-        gEk, gEv = (g.sum(0).transpose(1, 2).split(ctx.sizes, 1) for g in (gEkT, gEvT))   # per block (H, n_b, D)
-        return (gq, gk, gv, gqp, None, None, None, *gEk, *gEv, *[None] * len(idx))
-
-def _pair_apply(fn, q, k, v, qp, Ek, Ev, idx, pad=None, p: float = 0.) -> torch.Tensor:
-    "Call the autograd function `fn` (`_PairAttentionCPU` or `_PairAttention`) on contiguous tensors."
-    if not len(Ek) == len(Ev) == len(idx): raise ValueError(f'{len(Ek)}, {len(Ev)} tables for {len(idx)} index blocks')
-    q, k, v, qp = (t.contiguous() for t in (q, k, v, qp))
-    return fn.apply(q, k, v, qp, pad, float(p), len(idx), *(E.contiguous() for E in list(Ek) + list(Ev)), *(i.contiguous() for i in idx))
-
-def pair_attention(q, k, v,      # (B, H, N, D) turned queries (scaled), turned keys, values
-                   qp,           # (B, H, N, D) queries as they read pair embeddings
-                   Ek, Ev,       # per block (H, n_b, D) embeddings of the joint codes
-                   idx,          # per block (B, N, N) int64 joint codes
-                   pad=None,     # (B, N) bool padded beats
-                   p: float = 0. # dropout on the attention weights
-                  ) -> torch.Tensor:   # (B, H, N, D)
-    "Softmax attention whose logits gain the gathered pair terms and whose values gain the binned pair embeddings."
-    cpu = q.device.type == 'cpu' and len(idx) > 0 and q.dtype in (torch.float32, torch.float64)
-    return _pair_apply(_PairAttentionCPU if cpu else _PairAttention, q, k, v, qp, Ek, Ev, idx, pad, p)
-
 # %% ../nbs/07_model.ipynb #5c348e02
 class Attention(nn.Module):
     "Multi-head self-attention over beats, metrical rotary, and pair terms when `pairs`."
@@ -516,26 +189,41 @@ class Attention(nn.Module):
         E = self.group_tables(params)
         return [sum(E[g].index_select(1, voc[:, t]) for t, g in enumerate(block)) for block, voc in zip(index.blocks, index.vocab)]
 
+    def heads(self, x: torch.Tensor, rot: tuple | None) -> tuple:   # q, k, v, q̃, k̃: (B, H, N, D) each
+        "Queries, keys and values per head, and the queries and keys turned by the rotary."
+        B, N, C = x.shape
+        q, k, v = self.qkv(x).split(C, dim=2)                                   # (B, N, C) each
+        q, k, v = (t.view(B, N, self.n_heads, self.d_head).transpose(1, 2) for t in (q, k, v))   # (B, H, N, D)
+        return (q, k, v) + ((rotate(q, *rot), rotate(k, *rot)) if rot is not None else (q, k))
+
+    def logits(self, x: torch.Tensor,       # (B, N, C) the residual stream, normalised
+               rot: tuple | None,           # rotary (cos, sin) for N beats, or None
+               index: PairIndex | None      # the batch's pair codes, or None
+              ) -> tuple:                   # content, pair: (B, H, N, N) each
+        "The layer's attention logits in two parts: content q̃_i·k̃_j/√d and the pair term (zero without pair terms)."
+        q, _, _, qr, kr = self.heads(x, rot)
+        content = (qr * self.d_head ** -0.5) @ kr.transpose(-1, -2)             # (B, H, N, N)
+        if not (self.pairs and index is not None): return content, torch.zeros_like(content)
+        return content, pair_logits(q, self.block_tables(self.pair_key, index), index.idx)
+
     def forward(self, x: torch.Tensor,       # (B, N, C) the residual stream, normalised
                 rot: tuple | None,           # rotary (cos, sin) for N beats, or None
                 index: PairIndex | None,     # the batch's pair codes, or None (no pair terms)
                 pad: torch.Tensor | None     # (B, N) bool padded beats
                ) -> torch.Tensor:            # (B, N, C)
         B, N, C = x.shape
-        H, D = self.n_heads, self.d_head
-        q, k, v = self.qkv(x).split(C, dim=2)                                   # (B, N, C) each
-        q, k, v = (t.view(B, N, H, D).transpose(1, 2) for t in (q, k, v))     # (B, H, N, D)
-        qr, kr = (rotate(q, *rot), rotate(k, *rot)) if rot is not None else (q, k)
+        q, _, v, qr, kr = self.heads(x, rot)
         p = self.dropout if self.training else 0.
         if self.pairs and index is not None:
             Ek, Ev = self.block_tables(self.pair_key, index), self.block_tables(self.pair_value, index)
-            y = pair_attention(qr * D ** -0.5, kr, v, q, Ek, Ev, index.idx, pad, p)   # (B, H, N, D)
+            y = pair_attention(qr * self.d_head ** -0.5, kr, v, q, Ek, Ev, index.idx, pad, p)   # (B, H, N, D)
         else:
             mask = None if pad is None else ~pad[:, None, None, :]            # (B, 1, 1, N) True where attending is allowed
             y = F.scaled_dot_product_attention(qr, kr, v, attn_mask=mask, dropout_p=p)   # (B, H, N, D)
         y = y.transpose(1, 2).reshape(B, N, C)                                 # (B, N, C) heads side by side
         return self.resid_drop(self.proj(y))
 
+# %% ../nbs/07_model.ipynb #cc35f6c8
 class MLP(nn.Module):
     "Position-wise feed-forward: Linear, GELU, Linear."
     def __init__(self, config: BeatBertConfig):
@@ -551,9 +239,22 @@ class Block(nn.Module):
         super().__init__()
         self.ln_1, self.attn = nn.LayerNorm(config.d_model), Attention(config, pairs)
         self.ln_2, self.mlp = nn.LayerNorm(config.d_model), MLP(config)
-    def forward(self, x, rot, index, pad):
-        x = x + self.attn(self.ln_1(x), rot, index, pad)     # (B, N, C)
+    def forward(self, x, rot, index, pad,
+                attn_logits: list | None = None):   # given, receives the attention's (content, pair) logits
+        h = self.ln_1(x)                                     # (B, N, C)
+        if attn_logits is not None: attn_logits.append(self.attn.logits(h, rot, index))
+        x = x + self.attn(h, rot, index, pad)                # (B, N, C)
         return x + self.mlp(self.ln_2(x))                    # (B, N, C)
+
+# %% ../nbs/07_model.ipynb #b0abee49
+def init_weights(m: nn.Module):
+    "GPT-2's initialisation of one module: normal(0, 0.02) weights and pair embeddings, zero biases, unit LayerNorms."
+    if isinstance(m, nn.Linear):
+        nn.init.normal_(m.weight, 0.0, 0.02)
+        if m.bias is not None: nn.init.zeros_(m.bias)
+    elif isinstance(m, nn.LayerNorm): nn.init.ones_(m.weight); nn.init.zeros_(m.bias)
+    elif isinstance(m, Attention):
+        for p in list(getattr(m, 'pair_key', [])) + list(getattr(m, 'pair_value', [])): nn.init.normal_(p, 0.0, 0.02)
 
 # %% ../nbs/07_model.ipynb #877eae94
 class BeatBert(nn.Module):
@@ -568,43 +269,41 @@ class BeatBert(nn.Module):
         self.blocks = nn.ModuleList([Block(config, pairs=l in config.pair_layers) for l in range(config.n_layers)])
         self.ln_f = nn.LayerNorm(C)
         self.head = nn.Linear(C, config.n_features)                 # a logit per feature
-        self.apply(self._init_weights)
+        self.apply(init_weights)
+        nn.init.normal_(self.mask_emb, 0.0, 0.02)
         for name, p in self.named_parameters():   # residual projections scaled down with depth, as GPT-2
             if name.endswith('proj.weight'): nn.init.normal_(p, 0.0, 0.02 / math.sqrt(2 * config.n_layers))
-
-    def _init_weights(self, m):
-        if isinstance(m, nn.Linear):
-            nn.init.normal_(m.weight, 0.0, 0.02)
-            if m.bias is not None: nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.LayerNorm): nn.init.ones_(m.weight); nn.init.zeros_(m.bias)
-        elif isinstance(m, Attention):
-            for p in list(getattr(m, 'pair_key', [])) + list(getattr(m, 'pair_value', [])): nn.init.normal_(p, 0.0, 0.02)
-        elif isinstance(m, BeatBert): nn.init.normal_(m.mask_emb, 0.0, 0.02)
 
     def n_params(self) -> int:
         "Number of parameters."
         return sum(p.numel() for p in self.parameters())
 
-    def forward(self, bits: torch.Tensor,           # (B, N, F) bool or float feature bits
-                codes=None,                         # (B, N, N, G) uint8 pair codes masked as in `mask_pairs`, a PairIndex, or None
-                masked: torch.Tensor | None = None, # (B, N) bool: beats hidden behind [MASK]
-                pad: torch.Tensor | None = None,    # (B, N) bool: padding, never attended to, never scored
-                targets: torch.Tensor | None = None # (B, N, F) the true bits, for the loss
-               ) -> tuple:                          # logits (B, N, F), loss (scalar) or None
-        "Feature logits of every beat and, given targets, the summed BCE per masked beat."
+    def encode(self, bits: torch.Tensor,           # (B, N, F) bool or float feature bits
+               codes=None,                         # (B, N, N, G) uint8 pair codes masked as in `mask_pairs`, a PairIndex, or None
+               masked: torch.Tensor | None = None, # (B, N) bool: beats hidden behind [MASK]
+               pad: torch.Tensor | None = None,    # (B, N) bool: padding, never attended to
+               attn_logits: list | None = None     # given, receives every layer's (content, pair) logits, (B, H, N, N) each
+              ) -> torch.Tensor:                   # (B, N, C) hidden states
+        "Every beat's hidden state: the blocks over the beat tokens, then the final LayerNorm (what a head reads)."
         B, N, F_ = bits.shape
         if N > self.config.max_beats: raise ValueError(f'{N} beats: more than max_beats {self.config.max_beats}')
         if F_ != self.config.n_features: raise ValueError(f'{F_} feature bits, the model reads {self.config.n_features}')
         masked = torch.zeros(B, N, dtype=torch.bool, device=bits.device) if masked is None else masked
         f = bits.to(self.embed.weight.dtype).masked_fill(masked[..., None], 0.)     # (B, N, F) a hidden beat's bits: gone
-        x = torch.where(masked[..., None], self.mask_emb, self.embed(f))            # (B, N, C)
-        x = self.drop(x)
+        x = self.drop(torch.where(masked[..., None], self.mask_emb, self.embed(f)))  # (B, N, C)
         index = None if codes is None or not self.config.pair_layers else codes if isinstance(codes, PairIndex) \
             else pair_index(codes, self.config).to(bits.device)                     # raw codes: indexed here, once for all layers
         rot = rotary(N, self.config.d_head, self.config.rotary_periods, bits.device) if self.config.rel_pos == 'metrical' else None
-        for block in self.blocks: x = block(x, rot, index, pad)                     # (B, N, C)
-        logits = self.head(self.ln_f(x))                                            # (B, N, F)
+        for block in self.blocks: x = block(x, rot, index, pad, attn_logits)        # (B, N, C)
+        return self.ln_f(x)                                                         # (B, N, C)
+
+    def forward(self, bits, codes=None, masked=None, pad=None,   # as `encode`
+                targets: torch.Tensor | None = None             # (B, N, F) the true bits, for the loss
+               ) -> tuple:                                      # logits (B, N, F), loss (scalar) or None
+        "Feature logits of every beat and, given targets, the summed BCE per masked beat that is not padding."
+        logits = self.head(self.encode(bits, codes, masked, pad))                   # (B, N, F)
         if targets is None: return logits, None
-        scored = masked if pad is None else masked & ~pad                           # (B, N)
+        scored = torch.zeros(bits.shape[:2], dtype=torch.bool, device=bits.device) if masked is None else masked   # (B, N)
+        if pad is not None: scored = scored & ~pad
         bce = F.binary_cross_entropy_with_logits(logits[scored], targets[scored].to(logits.dtype), reduction='sum')
         return logits, bce / scored.sum().clamp(min=1)

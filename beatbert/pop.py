@@ -11,20 +11,16 @@ import numpy as np
 import pandas as pd
 import mir_eval
 from .midi import BeatbertError, read_midi
+from .layout import POP_ARCHIVE, POP_CACHE
 from .labels import (Annotations, LabelError, intervals, read_lab, chord_parts, key_parts, key_label,
                              beat_positions, check_annotations, write_jams, labels_on_grid, annotations_beside)
 
 # %% auto #0
-__all__ = ['ROOT', 'POP_ARCHIVE', 'POP_CACHE', 'POP_SPLITS', 'ALIGN_OFFSETS', 'MIN_AGREEMENT', 'KEY_WINDOW', 'MELODY_TOL',
-           'MIN_MELODY_MATCH', 'pop_root', 'pop_ids', 'pop_split', 'pop_beats', 'pop_midi', 'pop_chords',
-           'pop_alignment', 'pop_keys', 'pop_melody_offset', 'pop_phrases', 'pop_annotations', 'materialize_pop',
-           'pop_report', 'pop_summary']
+__all__ = ['POP_SPLITS', 'ALIGN_OFFSETS', 'MIN_AGREEMENT', 'KEY_WINDOW', 'MELODY_TOL', 'MIN_MELODY_MATCH', 'pop_root', 'pop_ids',
+           'pop_split', 'pop_beats', 'pop_midi', 'pop_chords', 'pop_alignment', 'pop_keys', 'pop_melody_offset',
+           'pop_phrases', 'pop_annotations', 'materialize_pop', 'pop_report', 'pop_summary']
 
 # %% ../nbs/00d_pop.ipynb #b86514ee
-ROOT = Path(__file__).resolve().parent.parent if '__file__' in globals() else Path('..').resolve()  # the repository
-POP_ARCHIVE = ROOT / 'data' / 'pop600.tar.xz'   # the vendored songs and annotations
-POP_CACHE = ROOT / 'cache' / 'pop600'           # where they are unpacked (git-ignored)
-
 def pop_root(archive=POP_ARCHIVE,  # the .tar.xz holding pop600/NNN/...
              cache=POP_CACHE,      # folder to unpack into, once
             ) -> Path:             # the folder holding one subfolder per song

@@ -19,6 +19,7 @@ from .features import FEATURES, FEATURE_NAMES, NONE, _metre
 from .pairs import pair_codes
 from .model import BeatBert, BeatBertConfig, pair_index
 from .corpus import Corpus, song_arrays, unpack_features, DESC_DTYPES
+from .layout import DEFAULT_CORPUS, DEFAULT_RUN, FINETUNE_RUN, PAIRS, NOPAIRS, arm_folder
 
 # %% auto #0
 __all__ = ['SCALE_CLASSES', 'SCALE_OF', 'INTERVALS', 'TASKS', 'METRE_COLS', 'EVIDENCE', 'BLUES_12', 'LIFT_SONGS', 'VALID_SONGS',
@@ -383,8 +384,6 @@ class TaskModel(nn.Module):
         self.slices = head_slices(task)
         pw = pos_weight or {}
         self.register_buffer('pos_weight', torch.tensor([float(pw.get(o.name, 1.)) for o in task.outputs]))
-        self._h = None
-        encoder.ln_f.register_forward_hook(lambda m, i, o: setattr(self, '_h', o))
 
     def forward(self, bits: torch.Tensor,          # (B, N, F) feature bits
                 codes=None,                        # (B, N, N, G) pair codes or a PairIndex (None without pairs)
@@ -392,8 +391,7 @@ class TaskModel(nn.Module):
                 targets: dict | None = None        # {output: (B, N) int64, -1 = no label}
                ) -> tuple:                         # logits (B, N, W), loss or None
         "Task logits of every beat and, given targets, the summed loss of the outputs."
-        self.encoder(bits, codes, None, pad)
-        logits = self.head(self._h)                                             # (B, N, W)
+        logits = self.head(self.encoder.encode(bits, codes, None, pad))         # (B, N, W) on the hidden states
         if targets is None: return logits, None
         loss = logits.new_zeros(())
         for k, o in enumerate(self.task.outputs):
@@ -458,8 +456,8 @@ def train_windows(examples: list, fc: FinetuneConfig, step: int) -> list:
 
 # %% ../nbs/10_tasks.ipynb #80129eac
 VALID_SONGS = 120   # valid-split songs the thresholds are chosen on (at most)
-ARMS = {'probe': ('pairs', True), 'fine-tuned': ('pairs', False),
-        'no pairs, probe': ('nopairs', True), 'no pairs, fine-tuned': ('nopairs', False)}   # arm: (pretrained run, frozen)
+ARMS = {'probe': (PAIRS, True), 'fine-tuned': (PAIRS, False),
+        'no pairs, probe': (NOPAIRS, True), 'no pairs, fine-tuned': (NOPAIRS, False)}   # arm: (pretrained run, frozen)
 
 def _lr(step: int, fc: FinetuneConfig, peak: float) -> float:
     if step < fc.warmup: return peak * (step + 1) / fc.warmup
@@ -645,7 +643,7 @@ def format_results(df: pd.DataFrame) -> str:
     out = out.reset_index().sort_values('task', key=lambda s: s.map(order), kind='stable')
     return out.to_string(index=False)
 
-def finetune_all(corpus='cache/corpus-default', pretrained='runs/default', out='runs/finetune',
+def finetune_all(corpus=str(DEFAULT_CORPUS), pretrained=str(DEFAULT_RUN), out=str(FINETUNE_RUN),
                  tasks=None, fc: FinetuneConfig | None = None, arms=None, progress: bool = True) -> pd.DataFrame:
     "Every task: examples, baselines, the four arms trained identically; print and save the table and the data sizes."
     fc, out, pretrained = fc or FinetuneConfig(), Path(out), Path(pretrained)
@@ -658,7 +656,7 @@ def finetune_all(corpus='cache/corpus-default', pretrained='runs/default', out='
         models = {}
         for arm, (run, frozen) in ARMS.items():
             if arms and arm not in arms: continue
-            models[arm] = finetune(task, ex, pretrained / run, out / task / arm.replace(', ', '-').replace(' ', '-'),
+            models[arm] = finetune(task, ex, pretrained / run, arm_folder(out, task, arm),
                                    frozen, fc, progress)
         tabs.append(evaluate_task(task, ex, models, fc))
         print(f'{task}: {len(ex)} songs, {time.time() - t0:.0f} s', file=sys.stderr)
@@ -670,22 +668,22 @@ def finetune_all(corpus='cache/corpus-default', pretrained='runs/default', out='
 
 # %% ../nbs/10_tasks.ipynb #cff8858a
 def finetune_main(task: str | None = None, all_tasks: bool = False, run: str | None = None, freeze: bool = False,
-                  corpus: str = 'cache/corpus-default', out: str = 'runs/finetune', steps: int | None = None,
+                  corpus: str = str(DEFAULT_CORPUS), out: str = str(FINETUNE_RUN), steps: int | None = None,
                   device: str = 'cpu', progress: bool = True) -> pd.DataFrame:
     "One task (one arm) or every task (four arms): train, score beside the baselines, print the table."
     from beatbert.train import pretrain_main
     if all_tasks == (task is not None): raise ValueError('name one TASK, or --all')
     if task is not None and task not in TASKS: raise ValueError(f'unknown task {task!r}; tasks: {", ".join(TASKS)}')
     fc = FinetuneConfig(device=device, **({'steps': steps} if steps else {}))
-    pre = Path(run or 'runs/default')
-    if run is None and not (pre / 'pairs' / 'checkpoint.json').exists():
+    pre = Path(run or DEFAULT_RUN)
+    if run is None and not (pre / PAIRS / 'checkpoint.json').exists():
         print(f'no pretrained run in {pre}: running the main job first (beatbert pretrain)', file=sys.stderr)
         pretrain_main(corpus, str(pre), device=device, progress=progress)
     if all_tasks: return finetune_all(corpus, pre, out, fc=fc, progress=progress)
-    pre = pre / 'pairs' if run is None else pre
+    pre = pre / PAIRS if run is None else pre
     ex, left = task_examples(Corpus(corpus), task, fc.seed, progress=progress)
     arm = ('no pairs, ' if not load_pretrained_config(pre).pair_layers else '') + ('probe' if freeze else 'fine-tuned')
-    model = finetune(task, ex, pre, Path(out) / task / arm.replace(', ', '-').replace(' ', '-'), freeze, fc, progress)
+    model = finetune(task, ex, pre, arm_folder(out, task, arm), freeze, fc, progress)
     res = evaluate_task(task, ex, {arm: model}, fc)
     print(describe(ex, task).to_string(index=False))
     print(format_results(res))
@@ -704,7 +702,7 @@ def task_run(run, task: str | None = None) -> Path:
     if (run / 'finetune.json').exists(): return run
     if task is None: raise CheckpointError(f'{run}: no fine-tuned model here; name a --task to look in {run}/<task>/fine-tuned')
     if task not in TASKS: raise ValueError(f'unknown task {task!r}; tasks: {", ".join(TASKS)}')
-    if (run / task / 'fine-tuned' / 'finetune.json').exists(): return run / task / 'fine-tuned'
+    if (arm_folder(run, task, 'fine-tuned') / 'finetune.json').exists(): return arm_folder(run, task, 'fine-tuned')
     raise CheckpointError(f'{run}: no fine-tuned model for {task} (run `beatbert finetune {task}` or `beatbert finetune --all`)')
 
 def predict_file(run, src, task: str | None = None, grid: str = 'auto') -> tuple:

@@ -15,13 +15,15 @@ from tqdm.auto import tqdm
 from .midi import BeatbertError
 from .features import FEATURES, FEATURE_NAMES, GROUPS, LOOKS_BACK
 from .pairs import mask_pairs, pair_codes, PAIR_GROUPS
-from .corpus import Corpus, BeatWindows, collate_windows
+from .corpus import Corpus
+from .layout import DEFAULT_CORPUS, DEFAULT_RUN, PAIRS, NOPAIRS
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'LOOKS_BACK_IDX', 'COPY_LAGS', 'RUN_NAMES', 'choose_masked', 'hide_inputs', 'auc_per_feature', 'f1',
-           'metrics', 'Baselines', 'StepBatches', 'window_batch', 'masked_index', 'make_batch', 'CheckpointError',
-           'TrainConfig', 'lr_at', 'save_checkpoint', 'load_model', 'load_optimizer', 'eval_batches', 'predict_masked',
-           'valid_loss', 'train', 'compare', 'format_table', 'pretrain_main', 'evaluate_run']
+           'metrics', 'Baselines', 'BeatWindows', 'collate_windows', 'StepBatches', 'window_batch', 'masked_index',
+           'make_batch', 'CheckpointError', 'TrainConfig', 'lr_at', 'save_checkpoint', 'load_model', 'load_optimizer',
+           'eval_batches', 'predict_masked', 'valid_loss', 'train', 'compare', 'format_table', 'pretrain_main',
+           'evaluate_run']
 
 # %% ../nbs/08_pretrain.ipynb #5ae24595
 STRATEGIES = ('random', 'measures', 'spans')
@@ -125,6 +127,41 @@ class Baselines:
             out[name] = p
         return out
 
+# %% ../nbs/08_pretrain.ipynb #09550960
+class BeatWindows(torch.utils.data.Dataset):
+    "Windows of at most `length` beats of one split: random crops (training) or tiles covering every beat (evaluation)."
+    def __init__(self, corpus: Corpus, split: str = 'train', length: int = 512, mode: str = 'random', seed: int = 0,
+                 pairs: bool = True):
+        if mode not in ('random', 'tile'): raise ValueError(f"mode must be 'random' or 'tile', not {mode!r}")
+        self.c, self.length, self.mode, self.seed, self.pairs, self.epoch = corpus, length, mode, seed, pairs, 0
+        self.songs = corpus.split(split)
+        if mode == 'tile': self.items = [(s, a) for s in self.songs for a in range(0, corpus.n_beats(s), length)]
+        else: self.items = [(s, None) for s in self.songs]
+    def __len__(self): return len(self.items)
+    def set_epoch(self, epoch: int): self.epoch = epoch
+    def __getitem__(self, k: int) -> dict:
+        s, start = self.items[k]
+        n = self.c.n_beats(s)
+        if start is None:
+            rng = np.random.default_rng([self.seed, self.epoch, k])
+            start = int(rng.integers(0, max(1, n - self.length + 1)))
+        stop = min(n, start + self.length)
+        out = {'bits': torch.from_numpy(self.c.features(s, start, stop).astype(np.uint8)), 'song': s, 'start': start}
+        if self.pairs: out['codes'] = torch.from_numpy(np.ascontiguousarray(pair_codes(self.c.descriptors(s), start, stop - start)))
+        return out
+
+def collate_windows(batch: list) -> dict:
+    "Pad windows to the longest: bits (B, N, F) uint8, codes (B, N, N, G) uint8, pad (B, N) bool (True = padding)."
+    B, N = len(batch), max(len(x['bits']) for x in batch)
+    F = batch[0]['bits'].shape[1]
+    bits, pad = torch.zeros(B, N, F, dtype=torch.uint8), torch.ones(B, N, dtype=torch.bool)
+    out = {'song': torch.tensor([x['song'] for x in batch]), 'start': torch.tensor([x['start'] for x in batch])}
+    if 'codes' in batch[0]: out['codes'] = torch.zeros(B, N, N, batch[0]['codes'].shape[-1], dtype=torch.uint8)
+    for b, x in enumerate(batch):
+        n = len(x['bits']); bits[b, :n] = x['bits']; pad[b, :n] = False
+        if 'codes' in x: out['codes'][b, :n, :n] = x['codes']
+    return out | {'bits': bits, 'pad': pad}
+
 # %% ../nbs/08_pretrain.ipynb #81122d0e
 from .model import BeatBert, BeatBertConfig, pair_index
 
@@ -181,7 +218,7 @@ class CheckpointError(BeatbertError):
 @dataclass
 class TrainConfig:
     "Everything a pretraining run needs besides the model's own config."
-    corpus: str = 'cache/corpus-default'  # a built corpus folder
+    corpus: str = str(DEFAULT_CORPUS)     # a built corpus folder
     steps: int = 1000                     # optimizer steps (the main job: both models in under 10 minutes on 2 cores)
     batch_size: int = 8                   # windows per step
     window: int = 256                     # beats per window (at most the model's max_beats)
@@ -204,6 +241,7 @@ def lr_at(step: int, tc: TrainConfig) -> float:
     t = (step - tc.warmup) / max(1, tc.steps - tc.warmup)
     return tc.min_lr + 0.5 * (tc.lr - tc.min_lr) * (1 + math.cos(math.pi * min(t, 1.0)))
 
+# %% ../nbs/08_pretrain.ipynb #08d278d7
 def save_checkpoint(run: Path, model: BeatBert, opt: torch.optim.Optimizer, step: int, tc: TrainConfig):
     "Write weights, optimizer state and configs of `model` at `step` into `run` (each file replaced atomically)."
     run.mkdir(parents=True, exist_ok=True)
@@ -356,9 +394,9 @@ def format_table(df: pd.DataFrame) -> str:
             + t.to_string(float_format=lambda v: f'{v:.3f}'))
 
 # %% ../nbs/08_pretrain.ipynb #a60f2be2
-RUN_NAMES = {'pairs': 'BeatBert, pair features', 'nopairs': 'BeatBert, no pair features'}
+RUN_NAMES = {PAIRS: 'BeatBert, pair features', NOPAIRS: 'BeatBert, no pair features'}   # the main job's runs, as the table names them
 
-def pretrain_main(corpus: str = 'cache/corpus-default', out: str = 'runs/default', steps: int | None = None,
+def pretrain_main(corpus: str = str(DEFAULT_CORPUS), out: str = str(DEFAULT_RUN), steps: int | None = None,
                   device: str = 'cpu', workers: int = 1, progress: bool = True, **train_kw) -> pd.DataFrame:
     "Build or reuse the default corpus, pretrain BeatBert with and without pair features, print and save the comparison."
     from beatbert.corpus import build
@@ -366,14 +404,14 @@ def pretrain_main(corpus: str = 'cache/corpus-default', out: str = 'runs/default
         print(f'building the default corpus into {corpus} (once; later runs reuse it)', file=sys.stderr)
         build(['default'], corpus, progress=progress)
     tc = TrainConfig(corpus=str(corpus), device=device, workers=workers, **({'steps': steps} if steps else {}), **train_kw)
-    for name, pl in (('pairs', (0,)), ('nopairs', ())):
+    for name, pl in ((PAIRS, (0,)), (NOPAIRS, ())):
         train(Path(out) / name, tc, BeatBertConfig(pair_layers=pl), progress=progress)
     return evaluate_run(out)
 
 def evaluate_run(run) -> pd.DataFrame:
     "Print and save the comparison of a run folder (the main job's, with pairs/ and nopairs/, or a single run)."
     run = Path(run)
-    runs = {RUN_NAMES[k]: run / k for k in ('nopairs', 'pairs') if (run / k / 'checkpoint.json').exists()} or {'BeatBert': run}
+    runs = {RUN_NAMES[k]: run / k for k in (NOPAIRS, PAIRS) if (run / k / 'checkpoint.json').exists()} or {'BeatBert': run}
     _, meta = load_model(next(iter(runs.values())))
     tc = TrainConfig(**meta['train'])
     tab = compare(runs, Corpus(tc.corpus), tc)

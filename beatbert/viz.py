@@ -15,12 +15,13 @@ import ipywidgets as widgets
 from .beats import Beats, song_beats, add_roll, set_highlight
 from .features import FEATURE_NAMES, beat_features, beat_descriptors
 from .pairs import PAIR_FEATURES, PAIR_NAMES, pair_codes, expand_codes, beat_labels
-from .model import BeatBert, BeatBertConfig, PairIndex, pair_index, rotary, rotate
+from .model import BeatBert, BeatBertConfig
+from .layout import PAIRS, NOPAIRS, model_run
 
 # %% auto #0
-__all__ = ['WHAT', 'SongWindow', 'song_window', 'attention_parts', 'AttentionMaps', 'run_folder', 'as_model', 'song_attention',
-           'top_features', 'beat_names', 'head_values', 'attention_map', 'measure_weights', 'measure_map',
-           'where_looks', 'head_correlations', 'head_table', 'head_summary', 'example_run', 'attention_explorer']
+__all__ = ['WHAT', 'SongWindow', 'song_window', 'attention_parts', 'AttentionMaps', 'as_model', 'song_attention', 'top_features',
+           'beat_names', 'head_values', 'attention_map', 'measure_weights', 'measure_map', 'where_looks',
+           'head_correlations', 'head_table', 'head_summary', 'example_run', 'attention_explorer']
 
 # %% ../nbs/09_attention.ipynb #92d5a5f1
 @dataclass
@@ -58,31 +59,13 @@ def attention_parts(model: BeatBert,
                    ) -> dict:                       # content, pair, weights: (B, L, H, N, N); logits: (B, N, F)
     "Every layer's content logits q·k/√d, pair-term logits and softmax weights, in eval mode, nothing masked."
     was = model.training; model.eval()
-    c = model.config
-    B, N, _ = bits.shape
-    H, D = c.n_heads, c.d_head
-    index = None if codes is None or not c.pair_layers else codes if isinstance(codes, PairIndex) else pair_index(codes, c)
-    rot = rotary(N, D, c.rotary_periods, bits.device) if c.rel_pos == 'metrical' else None
-    x = model.embed(bits.to(model.embed.weight.dtype))                                # (B, N, C)
-    out = {'content': [], 'pair': [], 'weights': []}
-    for block in model.blocks:
-        at = block.attn
-        q, k, _ = at.qkv(block.ln_1(x)).split(c.d_model, dim=2)                       # (B, N, C) each
-        q, k = (t.view(B, N, H, D).transpose(1, 2) for t in (q, k))                  # (B, H, N, D)
-        qr, kr = (rotate(q, *rot), rotate(k, *rot)) if rot is not None else (q, k)
-        content = (qr * D ** -0.5) @ kr.transpose(-1, -2)                             # (B, H, N, N)
-        pair = torch.zeros_like(content)                                              # (B, H, N, N)
-        if at.pairs and index is not None:
-            for E, ix in zip(at.block_tables(at.pair_key, index), index.idx):
-                pair += (q @ E.transpose(-1, -2)).gather(-1, ix[:, None].expand(B, H, N, N))   # q_i · E[c_ij]
-        logits = content + pair                                                       # (B, H, N, N)
-        if pad is not None: logits = logits.masked_fill(pad[:, None, None, :], float('-inf'))
-        out['content'].append(content); out['pair'].append(pair); out['weights'].append(logits.softmax(-1))
-        x = block(x, rot, index, pad)                                                 # (B, N, C) the model's own step
-    out = {k: torch.stack(v, 1) for k, v in out.items()}                              # (B, L, H, N, N)
-    out['logits'] = model.head(model.ln_f(x))                                         # (B, N, F)
+    layers = []                                                                       # per layer (content, pair)
+    h = model.encode(bits, codes, None, pad, attn_logits=layers)                      # (B, N, C)
+    content, pair = (torch.stack(t, 1) for t in zip(*layers))                         # (B, L, H, N, N) each
+    logits = content + pair
+    if pad is not None: logits = logits.masked_fill(pad[:, None, None, None, :], float('-inf'))
     model.train(was)
-    return out
+    return {'content': content, 'pair': pair, 'weights': logits.softmax(-1), 'logits': model.head(h)}
 
 # %% ../nbs/09_attention.ipynb #8a68b517
 @dataclass
@@ -103,16 +86,11 @@ class AttentionMaps:
         if not 0 <= layer < self.n_layers: raise ValueError(f'layer must be 0..{self.n_layers - 1}, not {layer}')
         if not 0 <= head < self.n_heads: raise ValueError(f'head must be 0..{self.n_heads - 1}, not {head}')
 
-def run_folder(run) -> Path:
-    "The run folder `run` itself, or the `pairs` run inside a main job's folder (`runs/default`)."
-    run = Path(run)
-    return run / 'pairs' if not (run / 'checkpoint.json').exists() and (run / 'pairs' / 'checkpoint.json').exists() else run
-
 def as_model(model) -> tuple:
     "(BeatBert, where it came from): a BeatBert as it is, or the model saved in a run folder."
     if isinstance(model, BeatBert): return model, ''
     from beatbert.train import load_model
-    run = run_folder(model)
+    run = model_run(model)
     return load_model(run)[0], str(run)
 
 def song_attention(model,                # a BeatBert, or a run folder as written by `train`
@@ -301,7 +279,7 @@ def example_run(folder,               # where the corpus and the run go
     if not (folder / 'corpus' / 'corpus.npz').exists(): build(['examples'], folder / 'corpus', workers=1, progress=False)
     tc = TrainConfig(corpus=str(folder / 'corpus'), steps=steps, batch_size=4, window=64, warmup=min(5, steps),
                      eval_every=steps, checkpoint_every=steps, seed=seed, workers=0)
-    run = folder / ('pairs' if pairs else 'nopairs')
+    run = folder / (PAIRS if pairs else NOPAIRS)
     train(run, tc, BeatBertConfig(pair_layers=(0,) if pairs else ()), progress=False)
     return run
 

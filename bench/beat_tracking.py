@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]  # the repository root
 sys.path.insert(0, str(ROOT))
 from beatbert.grid import track_beats, dequantize, grid_trust, file_grid, TRUST_MIN
 from beatbert.midi import read_midi, Song
-from beatbert.corpus import score_to_midi
+from beatbert.m21 import score_to_midi
 
 CACHE = ROOT / 'cache' / 'bench_midi'  # written MIDI of the corpus pieces, and index.json
 QUOTA = 40        # pieces kept per corpus source (the cache holds at most this many of each)

@@ -18,6 +18,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from beatbert.corpus import build, build_corpus, FEATURES_VERSION
+from beatbert.layout import DEFAULT_CORPUS
 
 
 def du(path: Path) -> int:
@@ -27,7 +28,7 @@ def du(path: Path) -> int:
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--corpus', default=str(ROOT / 'cache' / 'corpus-default'), help='a default corpus folder (built if missing)')
+    ap.add_argument('--corpus', default=str(ROOT / DEFAULT_CORPUS), help='a default corpus folder (built if missing)')
     ap.add_argument('--files', type=int, default=600, help='MIDI files to build in each timed run')
     a = ap.parse_args(argv)
     src = Path(a.corpus) / 'sources'

@@ -16,10 +16,11 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from beatbert.corpus import Corpus, BeatWindows
+from beatbert.corpus import Corpus
+from beatbert.layout import DEFAULT_CORPUS, DEFAULT_RUN, FINETUNE_RUN, PAIRS, NOPAIRS
 from beatbert.model import pair_index
 from beatbert.pairs import pair_codes
-from beatbert.train import load_model
+from beatbert.train import BeatWindows, load_model
 from beatbert.tasks import FinetuneConfig, finetune_all, TASKS
 
 BUDGET = 30 * 60  # seconds
@@ -49,18 +50,18 @@ def corpus_pass(corpus: Corpus, run: Path, window: int = 128, batch: int = 16) -
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--corpus', default=str(ROOT / 'cache/corpus-default'))
-    ap.add_argument('--pretrained', default=str(ROOT / 'runs/default'))
-    ap.add_argument('--out', default=str(ROOT / 'runs/finetune'))
+    ap.add_argument('--corpus', default=str(ROOT / DEFAULT_CORPUS))
+    ap.add_argument('--pretrained', default=str(ROOT / DEFAULT_RUN))
+    ap.add_argument('--out', default=str(ROOT / FINETUNE_RUN))
     ap.add_argument('--steps', type=int, default=None, help='optimizer steps per arm (default: FinetuneConfig)')
     ap.add_argument('--seed', type=int, default=0, help="FinetuneConfig.seed: the tasks' shifted grids, lifted songs, batches, heads")
     a = ap.parse_args(argv)
-    for p in (Path(a.corpus) / 'corpus.npz', Path(a.pretrained) / 'pairs' / 'checkpoint.json', Path(a.pretrained) / 'nopairs' / 'checkpoint.json'):
+    for p in (Path(a.corpus) / 'corpus.npz', Path(a.pretrained) / PAIRS / 'checkpoint.json', Path(a.pretrained) / NOPAIRS / 'checkpoint.json'):
         if not p.exists(): sys.exit(f'{p} missing: run `make run` (the main job) first')
     print(f'{os.cpu_count()} CPUs, torch {torch.__version__} ({torch.get_num_threads()} threads), '
           f'load average {os.getloadavg()[0]:.1f} at the start')
     c = Corpus(a.corpus)
-    peer, beats = corpus_pass(c, Path(a.pretrained) / 'pairs')
+    peer, beats = corpus_pass(c, Path(a.pretrained) / PAIRS)
     print(f'peer: one forward pass of the pretrained BeatBert over the corpus ({beats:,} beats): {peer:.1f} s')
     fc = FinetuneConfig(seed=a.seed, **({'steps': a.steps} if a.steps else {}))
     t0 = time.perf_counter()

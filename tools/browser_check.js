@@ -24,7 +24,7 @@ const STDERR = '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"
     await page.goto(url, { timeout: left() });
     await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: left() });
     step('notebook open');
-    // a notebook without kernelspec metadata (nbdev_clean leaves none) asks for a kernel: take the default, Python 3
+    // the tour names the kernel `beatbert` (make browser-check registers it); where it is not registered JupyterLab asks: take the default
     const until = Date.now() + 90000;
     for (;;) {
       const accept = page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept');
