@@ -12,6 +12,7 @@ from plotly.subplots import make_subplots
 import ipywidgets as widgets
 from .midi import *
 from .grid import *
+from .song_grid import *
 from .roles import *
 
 # %% auto #0
