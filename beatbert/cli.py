@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from .midi import *
 from .grid import *
+from .song_grid import *
 from .roles import *
 from .beats import *
 from .features import *
