@@ -102,8 +102,9 @@ def dequantize(notes: pd.DataFrame,
                beats: np.ndarray = None,      # true beat times of the quantized song (s), e.g. pm.get_beats()
                downbeats: np.ndarray = None,  # its true downbeats (s), e.g. pm.get_downbeats()
                tempo_scale: float = 1.0,      # overall tempo factor (2: twice as fast)
+               fermatas: int = 0,             # beats held 2-3 times their length, on downbeats in the middle 80 % of the song
                ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    "A mock performance of a quantized song: smooth tempo drift and onset jitter; returns (notes, true beats, true downbeats)."
+    "A mock performance of a quantized song: smooth tempo drift, onset jitter, fermatas; returns (notes, true beats, true downbeats)."
     rng = np.random.default_rng(seed)
     end = float(notes.offset.max())
     if beats is None: beats = np.arange(0.0, end + 1e-9, 0.5)  # the file's claim: 120 bpm from 0 s
@@ -116,6 +117,12 @@ def dequantize(notes: pd.DataFrame,
         g += rng.uniform(0.5, 1.0) * np.sin(2 * np.pi * grid / period + rng.uniform(0, 2 * np.pi))
     g /= np.abs(g).max() + 1e-12
     rate = tempo_scale * (1.0 + drift * g)  # performed beats per score beat per second
+    downbeats = np.asarray(downbeats, float)
+    mid = downbeats[(downbeats > 0.1 * end) & (downbeats < 0.9 * end)]
+    if fermatas and len(mid) and len(beats) > 1:
+        beat = float(np.median(np.diff(beats)))  # s of score time per beat
+        for t in rng.choice(mid, min(fermatas, len(mid)), replace=False):
+            rate[(grid >= t) & (grid < t + beat)] /= rng.uniform(2.0, 3.0)  # the beat from t lasts 2-3 times longer
     warped = np.r_[0.0, np.cumsum(np.diff(grid) / (0.5 * (rate[1:] + rate[:-1])))]  # performed time of each score time
     warp = lambda t: np.interp(t, grid, warped)
     on, off = warp(notes.onset.to_numpy(float)), warp(notes.offset.to_numpy(float))
