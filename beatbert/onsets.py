@@ -11,21 +11,23 @@ from scipy.ndimage import gaussian_filter1d
 from .midi import *
 
 # %% auto #0
-__all__ = ['FPS', 'KICK', 'SNARE', 'note_weights', 'onset_envelope', 'envelope_figure']
+__all__ = ['FPS', 'KICK', 'SNARE', 'BASS_BELOW', 'note_weights', 'onset_envelope', 'envelope_figure']
 
 # %% ../nbs/01a_onsets.ipynb #f324d9db
 FPS = 100.0  # frames per second of the onset-strength envelope (10 ms frames)
 KICK, SNARE = {35, 36}, {37, 38, 39, 40}  # GM drum keys: bass drums; snares, side stick and hand clap
+BASS_BELOW = 12  # semitones: notes this far below the median pitch of the pitched notes count as bass
 
 # %% ../nbs/01a_onsets.ipynb #99725186
 def note_weights(notes: pd.DataFrame) -> np.ndarray:
-    "Onset salience of each note: louder, longer, lower notes and kick/snare hits weigh more."
+    "Onset salience of each note: louder, longer notes, notes low in the song's register and kick/snare hits weigh more."
     vel = notes.velocity.to_numpy(float) / 100.0                  # ~1 for a mezzo-forte note
     dur = np.clip((notes.offset - notes.onset).to_numpy(float), 0.0, 2.0)  # s; capped so a drone does not dominate
     w = vel * (1.0 + np.log2(1.0 + dur / 0.125))                  # 1 for a blip, ~3 for 0.5 s, ~4.2 for 2 s
     pitch = notes.pitch.to_numpy(float)
     drum = notes.is_drum.to_numpy(bool)
-    w = w * np.where(~drum & (pitch < 48), 1.5, 1.0)              # bass register (below C3)
+    low = np.median(pitch[~drum]) - BASS_BELOW if (~drum).any() else -np.inf
+    w = w * np.where(~drum & (pitch < low), 1.5, 1.0)             # bass register: an octave below the median pitch
     w = np.where(drum, vel * np.where(np.isin(pitch, list(KICK)), 2.5,
                                       np.where(np.isin(pitch, list(SNARE)), 1.5, 0.5)), w)
     return w

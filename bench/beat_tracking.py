@@ -18,7 +18,8 @@ import mir_eval
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository root
 sys.path.insert(0, str(ROOT))
-from beatbert.grid import dequantize, grid_trust, file_grid, TRUST_MIN
+from beatbert.grid import dequantize, file_grid
+from beatbert.song_grid import grid_trust, TRUST_MIN
 from beatbert.downbeats import track_beats
 from beatbert.midi import read_midi, Song
 from beatbert.corpus import score_to_midi

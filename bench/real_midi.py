@@ -263,14 +263,18 @@ def _f(ref, est) -> float:
         return float(mir_eval.beat.f_measure(ref, est))
 
 
-def evaluate(case) -> dict:
-    "Every contender on one case."
+def evaluate(case, skip=()) -> dict:
+    "Every contender on one case (those in `skip` give NaN)."
     group, name, song, b, d, four = case
     r = dict(group=group, song=name, four=four, secs=float(song.duration))
+    nan = dict.fromkeys(['main_kept', 'main_beat_f', 'main_down_f', 'main_s', 'lib_beat_f', 'lib_down_f', 'lib_s'], np.nan)
+    r |= nan
     try: kept, eb, ed, t = run_new(song); r |= dict(new_kept=kept, new_beat_f=_f(b, eb), new_down_f=_f(d, ed), new_s=t)
     except BeatbertError as e: r |= dict(new_kept=False, new_beat_f=np.nan, new_down_f=np.nan, new_s=np.nan, new_err=str(e))
-    kept, eb, ed, t = run_main(song); r |= dict(main_kept=kept, main_beat_f=_f(b, eb), main_down_f=_f(d, ed), main_s=t)
-    eb, ed, t = run_librosa(song); r |= dict(lib_beat_f=_f(b, eb), lib_down_f=_f(d, ed), lib_s=t)
+    if 'main' not in skip:
+        kept, eb, ed, t = run_main(song); r |= dict(main_kept=kept, main_beat_f=_f(b, eb), main_down_f=_f(d, ed), main_s=t)
+    if 'librosa' not in skip:
+        eb, ed, t = run_librosa(song); r |= dict(lib_beat_f=_f(b, eb), lib_down_f=_f(d, ed), lib_s=t)
     eb, ed, t = run_tracker(song); r |= dict(trk_beat_f=_f(b, eb), trk_down_f=_f(d, ed), trk_s=t)
     return r
 
@@ -281,8 +285,8 @@ def _cases(split: str, m21: int, pop: int):
 
 
 def _work(args):
-    split, m21, pop, k, n = args
-    return [evaluate(c) for j, c in enumerate(_cases(split, m21, pop)) if j % n == k]
+    split, m21, pop, k, n, skip = args
+    return [evaluate(c, skip) for j, c in enumerate(_cases(split, m21, pop)) if j % n == k]
 
 
 def report(df: pd.DataFrame, split: str) -> str:
@@ -326,13 +330,15 @@ def main(argv=None):
     ap.add_argument('--pop', type=int, default=0, help='pop songs (0: all of the split)')
     ap.add_argument('--workers', type=int, default=1)
     ap.add_argument('--csv', help='write the per-case rows here')
+    ap.add_argument('--skip', default='', help="contenders not run, comma-separated: 'main', 'librosa' (for quick runs while tuning)")
     a = ap.parse_args(argv)
+    skip = tuple(s for s in a.skip.split(',') if s)
     if a.split != 'valid': m21_pieces(a.split, a.m21)   # build the cache once, before any worker
     if a.workers > 1:
         from multiprocessing import get_context
         with get_context('spawn').Pool(a.workers) as pool:
-            rows = [r for part in pool.map(_work, [(a.split, a.m21, a.pop, k, a.workers) for k in range(a.workers)]) for r in part]
-    else: rows = _work((a.split, a.m21, a.pop, 0, 1))
+            rows = [r for part in pool.map(_work, [(a.split, a.m21, a.pop, k, a.workers, skip) for k in range(a.workers)]) for r in part]
+    else: rows = _work((a.split, a.m21, a.pop, 0, 1, skip))
     df = pd.DataFrame(rows)
     if a.csv: df.to_csv(a.csv, index=False)
     print(report(df, a.split))
