@@ -17,10 +17,11 @@ __all__ = ['END_TOL', 'BeatGrid', 'beats_to_seconds', 'file_grid', 'dequantize']
 class BeatGrid:
     "Beat boundaries in seconds with measure index and beat-in-measure of each beat."
     times: np.ndarray            # (N+1,) beat boundaries, seconds; beat i spans times[i]..times[i+1]
-    beat_in_measure: np.ndarray  # (N,) 0..3, 0 = downbeat
+    beat_in_measure: np.ndarray  # (N,) 0..3, 0 = downbeat (an irregular bar of the music may repeat places or skip some)
     source: str = 'file'         # 'file' (tempo map), 'shifted' (the file's moved onto the music) or 'tracked' (beat tracker)
     trust: float = 1.0           # coherence (0-1) of the onsets with the file grid's beats (see `grid_trust` in 01f)
     shift: float = 0.0           # beats: how far the file's grid was moved onto the music (mean, when it varies)
+    bars: str = 'file'           # where the downbeats come from: 'file' (its time signatures) or 'music' (01d's bars)
 
     def __post_init__(self):
         self.times = np.asarray(self.times, dtype=float)

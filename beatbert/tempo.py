@@ -60,17 +60,17 @@ def local_periods(env: np.ndarray, period: float, fps: float = FPS,
     lags = np.arange(int(P * (1 - spread)), int(np.ceil(P * (1 + spread))) + 1)
     lags2 = 2 * lags  # the bar-level multiple steadies the estimate
     starts = np.arange(0, n - W + 1, H)
-    win_fn = np.hanning(W)
-    est = np.empty(len(starts))
-    for i, s in enumerate(starts):
-        x = env[s:s + W] * win_fn
-        r = np.array([x[:W - l] @ x[l:] for l in lags]) + 0.5 * np.array(
-            [x[:W - l] @ x[l:] if l < W else 0.0 for l in lags2])
-        r = r * np.exp(-0.5 * (np.log(lags / P) / spread) ** 2)  # mild pull toward the global period
-        k = int(np.argmax(r))
-        if 0 < k < len(r) - 1 and (den := r[k - 1] - 2 * r[k] + r[k + 1]) < 0:
-            est[i] = lags[k] + 0.5 * (r[k - 1] - r[k + 1]) / den
-        else: est[i] = lags[k]
+    X = env[starts[:, None] + np.arange(W)[None, :]] * np.hanning(W)   # (windows, W) windowed envelope
+    F = np.fft.rfft(X, 2 * W, axis=1)
+    acf = np.fft.irfft(F * np.conj(F), 2 * W, axis=1)                 # (windows, 2W) autocorrelation at every lag
+    R = acf[:, lags] + 0.5 * np.where(lags2 < W, acf[:, np.minimum(lags2, W - 1)], 0.0)
+    R = R * np.exp(-0.5 * (np.log(lags / P) / spread) ** 2)           # mild pull toward the global period
+    k = np.argmax(R, axis=1)
+    i = np.arange(len(starts))
+    a, b, c = R[i, np.maximum(k - 1, 0)], R[i, k], R[i, np.minimum(k + 1, len(lags) - 1)]
+    den = a - 2 * b + c
+    inner = (k > 0) & (k < len(lags) - 1) & (den < 0)                 # parabolic refinement around an inner peak
+    est = lags[k] + np.where(inner, 0.5 * (a - c) / np.where(inner, den, 1.0), 0.0)
     est = uniform_filter1d(median_filter(est, size=5, mode='nearest'), size=5, mode='nearest')
     centres = starts + W / 2
     return np.interp(np.arange(n), centres, est) / fps

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import numpy as np
 import pandas as pd
+from numba import njit
 from .onsets import *
 from .tempo import *
 
@@ -18,30 +19,31 @@ SLOW_BPM = 75.0      # bpm: a beat slower than this is split in two when ...
 MID_COVERAGE = 0.4   # ... at least this fraction of its inter-beat midpoints carry an onset
 FAST_BPM = 150.0         # bpm: a beat faster than this is merged in pairs when ...
 BACKBEAT_CONTRAST = 2.0  # ... kick and snare onsets favour even or odd beats by this factor
+_CACHE = __name__ != '__main__'   # compiled kernels cached beside the module; a notebook's cells have no file to cache for
+
+@njit(cache=_CACHE)
+def _dp_scores(env, P, tightness):
+    "Cumulative score of the best beat chain ending at each frame, and the beat before it (-1: the chain starts there)."
+    n = len(env)
+    score, back = env.astype(np.float64).copy(), np.full(n, -1, np.int64)
+    logo = np.log(np.arange(int(np.ceil(2 * P.max())) + 2).astype(np.float64) + 1e-300)   # log of each interval, frames
+    for t in range(n):
+        best, arg, lp = -np.inf, -1, np.log(P[t])
+        for o in range(max(1, int(np.floor(P[t] / 2))), int(np.ceil(2 * P[t])) + 1):   # intervals from half to twice the period
+            if t - o < 0: break
+            d = logo[o] - lp
+            v = score[t - o] - tightness * d * d
+            if v > best: best, arg = v, t - o
+        if best > 0: score[t] += best; back[t] = arg                                   # else start a new chain here
+    return score, back
+
 def dp_beats(env: np.ndarray, periods: np.ndarray, fps: float = FPS,
              tightness: float = 100.,  # weight of the squared log deviation from the local period
              ) -> np.ndarray:
     "Frames of the best beat sequence (Ellis 2007): onsets strong, inter-beat intervals close to the local period."
     n = len(env)
     P = periods * fps                                   # local period, frames
-    lo = np.maximum(1, np.floor(P / 2)).astype(int)     # shortest admissible interval, frames
-    hi = np.ceil(2 * P).astype(int)                     # longest, frames
-    score = env.astype(float).copy()
-    back = np.full(n, -1)
-    step = int(lo.min())                                # frames in a block never depend on each other
-    W = int(hi.max())
-    offs = np.arange(1, W + 1)                          # candidate intervals, frames
-    for b in range(0, n, step):
-        t = np.arange(b, min(n, b + step))
-        prev = t[:, None] - offs[None, :]               # (block, W) candidate previous beats
-        ok = (prev >= 0) & (offs[None, :] >= lo[t, None]) & (offs[None, :] <= hi[t, None])
-        pen = -tightness * np.log(offs[None, :] / P[t, None]) ** 2
-        cand = np.where(ok, score[prev.clip(0)] + pen, -np.inf)
-        j = np.argmax(cand, axis=1)
-        best = cand[np.arange(len(t)), j]
-        take = best > 0                                 # else start a new chain here
-        score[t] += np.where(take, best, 0.0)
-        back[t] = np.where(take, prev[np.arange(len(t)), j], -1)
+    score, back = _dp_scores(np.asarray(env, np.float64), np.asarray(P, np.float64), float(tightness))
     # end on the best-scoring frame within the last period
     tail = max(0, n - int(np.ceil(P[-1])) - 1)
     k = tail + int(np.argmax(score[tail:]))

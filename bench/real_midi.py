@@ -225,11 +225,10 @@ def run_main(song: Song):
 
 def run_new(song: Song):
     "This checkout's default: (kept, beats, downbeats, seconds)."
-    from beatbert.song_grid import beat_grid
+    from beatbert.song_grid import grid_verdict
     t = time.perf_counter()
-    kept = song.verdict.kept
-    g = beat_grid(song)
-    return kept, g.starts, g.starts[g.downbeat], time.perf_counter() - t
+    g, v = grid_verdict(song)
+    return v.kept, g.starts, g.starts[g.downbeat], time.perf_counter() - t
 
 
 def run_librosa(song: Song):
@@ -246,8 +245,8 @@ def run_tracker(song: Song):
     "This checkout's tracker alone: (beats, downbeats, seconds)."
     from beatbert.downbeats import track_beats
     t = time.perf_counter()
-    b, ph = track_beats(song.notes)
-    return b, b[ph::4], time.perf_counter() - t
+    b, bim = track_beats(song.notes)
+    return b, b[bim == 0], time.perf_counter() - t
 
 
 # ----------------------------------------------------------------------------- scoring
