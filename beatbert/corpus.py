@@ -17,15 +17,16 @@ from .beats import *
 from .features import *
 
 # %% auto #0
-__all__ = ['FEATURES_VERSION', 'DESC_DTYPES', 'SPLITS', 'MIDI_SUFFIXES', 'MUSIC21_SKIP', 'FORMATS', 'BUILTIN', 'BAND_SONGS',
-           'song_arrays', 'unpack_features', 'fingerprint', 'split_of', 'Item', 'scan_folder', 'process_item',
-           'consolidate', 'build_corpus', 'merge_corpora', 'source_meters', 'abc_tune_lines', 'abc_four_four',
-           'score_to_midi', 'rn_labels', 'materialize_m21_file', 'music21_paths', 'one_format_per_piece',
-           'materialize_music21', 'Corpus', 'BeatWindows', 'collate_windows', 'materialize_band',
-           'materialize_examples', 'resolve_sources', 'build', 'lakh_plan']
+__all__ = ['PIPELINE_VERSION', 'FEATURES_VERSION', 'DESC_DTYPES', 'SPLITS', 'MIDI_SUFFIXES', 'MUSIC21_SKIP', 'FORMATS', 'BUILTIN',
+           'BAND_SONGS', 'song_arrays', 'unpack_features', 'fingerprint', 'split_of', 'Item', 'scan_folder',
+           'process_item', 'consolidate', 'build_corpus', 'merge_corpora', 'source_meters', 'abc_tune_lines',
+           'abc_four_four', 'score_to_midi', 'rn_labels', 'materialize_m21_file', 'music21_paths',
+           'one_format_per_piece', 'materialize_music21', 'Corpus', 'BeatWindows', 'collate_windows',
+           'materialize_band', 'materialize_examples', 'resolve_sources', 'build', 'lakh_plan']
 
 # %% ../nbs/06_corpus.ipynb #d4452d01
-FEATURES_VERSION = hashlib.sha1('|'.join(FEATURE_NAMES).encode()).hexdigest()[:8]  # changes when the registry does
+PIPELINE_VERSION = 2   # bump when what a song becomes changes while the feature registry does not (grids, bars, verdicts, roles)
+FEATURES_VERSION = hashlib.sha1(('|'.join(FEATURE_NAMES) + f'|pipeline {PIPELINE_VERSION}').encode()).hexdigest()[:8]  # changes with either
 DESC_DTYPES = {'measure': np.int32, 'beat_in_measure': np.int8, 'bass': np.int16, 'pcs': np.uint16, 'rhythm': np.uint8,
                'mel_rhythm': np.uint8, 'mel_pitches': np.int16, 'mel_top': np.int16, 'drums': np.uint64}
 
