@@ -17,16 +17,17 @@ from .features import *
 from .pairs import *
 
 # %% auto #0
-__all__ = ['TASK_NAMES', 'COMMANDS', 'inspect_song', 'format_inspect', 'beats_frame', 'UsageError', 'main']
+__all__ = ['GRID_WORDS', 'TASK_NAMES', 'COMMANDS', 'inspect_song', 'format_inspect', 'beats_frame', 'UsageError', 'main']
 
 # %% ../nbs/90_cli.ipynb #deb1dac4
-def inspect_song(path, grid: str = 'auto') -> dict:
-    "A JSON-ready description of the MIDI file at `path`: tracks, roles, verdict, tempo, grid, beats, measures."
+def inspect_song(path, grid: str = 'auto', metre: str = 'auto') -> dict:
+    "A JSON-ready description of the MIDI file at `path`: tracks, roles, verdict, tempo, grid, bars, beats, measures."
     song = read_midi(path)
-    v = song.verdict
+    g, v = grid_verdict(song, grid, metre)
     out = {'file': str(path), 'name': song.name, 'midi_type': song.midi_type, 'duration_s': round(song.duration, 3),
            'notes': int(len(song.notes)), 'dropped_zero_length': song.dropped_zero_length,
            'verdict': 'kept' if v.kept else 'rejected', 'reason': v.reason,
+           'metre': {'decided_by': v.source, 'bar': v.bar, 'confidence': v.confidence},
            'tempo_bpm': {'first': round(float(song.tempos.bpm.iloc[0]), 2),
                          'min': round(float(song.tempos.bpm.min()), 2), 'max': round(float(song.tempos.bpm.max()), 2),
                          'changes': int(len(song.tempos) - 1)},
@@ -39,10 +40,14 @@ def inspect_song(path, grid: str = 'auto') -> dict:
                        'notes': int(t.notes), 'roles': {k: int(n) for k, n in r.items() if n}})
     out['tracks'] = tracks
     out['roles'] = {k: int(n) for k, n in notes.role.value_counts().items() if n}
-    if v.kept:
-        g = beat_grid(song, grid)
-        out['grid'] = {'source': g.source, 'trust': round(g.trust, 3), 'beats': len(g), 'measures': int(g.measure[-1] + 1)}
+    down = np.flatnonzero(g.downbeat)
+    out['grid'] = {'source': g.source, 'trust': round(g.trust, 3), 'shift': round(g.shift, 3), 'bars': g.bars,
+                   'first_downbeat_s': round(float(g.starts[down[0]]), 3) if len(down) else None,
+                   'irregular_bars': int((np.diff(down) != 4).sum()), 'beats': len(g), 'measures': int(g.measure[-1] + 1)}
     return out
+
+GRID_WORDS = {'file': 'file grid trusted', 'shifted': 'file grid shifted by {shift:+.2f} beats onto the music',
+              'tracked': 'file grid replaced by the tracker'}
 
 def format_inspect(d: dict) -> str:
     "`inspect_song`'s description as text for a terminal."
@@ -51,11 +56,12 @@ def format_inspect(d: dict) -> str:
          f"verdict: {d['verdict']}: {d['reason']}",
          f"tempo:   {d['tempo_bpm']['first']:g} bpm" + (f" ({d['tempo_bpm']['min']:g}-{d['tempo_bpm']['max']:g}, "
                                                       f"{d['tempo_bpm']['changes']} changes)" if d['tempo_bpm']['changes'] else '')]
-    if 'grid' in d:
-        g = d['grid']
-        L.append(f"grid:    {'file grid trusted' if g['source'] == 'file' else 'beats tracked (file grid not trusted)'}"
-                 f" (onsets' phase coherence with the file grid {g['trust']:.2f}; trusted from {TRUST_MIN})")
-        L.append(f"beats:   {g['beats']} beats, {g['measures']} measures")
+    g = d['grid']
+    L.append(f"grid:    {GRID_WORDS[g['source']].format(**g)} (trust of the file's beats {g['trust']:.2f})")
+    L.append(f"bars:    " + ("from the file's time signatures" if g['bars'] == 'file' else 'from the music')
+             + (f", first downbeat at {g['first_downbeat_s']:.2f} s" if g['first_downbeat_s'] is not None else '')
+             + (f", {g['irregular_bars']} irregular" if g['irregular_bars'] else ''))
+    L.append(f"beats:   {g['beats']} beats, {g['measures']} measures")
     L.append('roles:   ' + ', '.join(f'{k} {n}' for k, n in d['roles'].items()))
     L.append('tracks:')
     for t in d['tracks']:
@@ -81,25 +87,30 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser('inspect', help='tracks, roles, 4/4 verdict, tempo, grid, beats and measures of a MIDI file')
     s.add_argument('file'); s.add_argument('--json', action='store_true', help='print JSON instead of text')
     s.add_argument('--grid', choices=['auto', 'file', 'track'], default='auto', help='trust the file grid, track beats, or decide')
+    s.add_argument('--metre', choices=['auto', 'file', 'music'], default='auto', help='who decides the bars: the music (the file as evidence), the music alone, or the file')
     s = sub.add_parser('beats', help='one row per beat, as CSV')
     s.add_argument('file'); s.add_argument('--out', required=True, help='CSV file to write')
     s.add_argument('--grid', choices=['auto', 'file', 'track'], default='auto')
+    s.add_argument('--metre', choices=['auto', 'file', 'music'], default='auto', help='who decides the bars: the music (the file as evidence), the music alone, or the file')
     s = sub.add_parser('features', help='one row per beat, one column per beat feature (.parquet or .csv); --list: the registry')
     s.add_argument('file', nargs='?'); s.add_argument('--out', help='.parquet or .csv file to write')
     s.add_argument('--list', action='store_true', help='print the feature registry and exit')
     s.add_argument('--grid', choices=['auto', 'file', 'track'], default='auto')
+    s.add_argument('--metre', choices=['auto', 'file', 'music'], default='auto', help='who decides the bars: the music (the file as evidence), the music alone, or the file')
     s = sub.add_parser('pairs', help='pair features of a window of beats, as .npz; --list: the registry')
     s.add_argument('file', nargs='?'); s.add_argument('--out', help='.npz file to write')
     s.add_argument('--start', type=int, default=0, help='first beat of the window')
     s.add_argument('--length', type=int, default=512, help='beats in the window (at most 512)')
     s.add_argument('--list', action='store_true', help='print the pair-feature registry and exit')
     s.add_argument('--grid', choices=['auto', 'file', 'track'], default='auto')
+    s.add_argument('--metre', choices=['auto', 'file', 'music'], default='auto', help='who decides the bars: the music (the file as evidence), the music alone, or the file')
     s = sub.add_parser('corpus', help='build a corpus of beat features from MIDI folders or built-in sources')
     cs = s.add_subparsers(dest='corpus_cmd', required=True)
     s = cs.add_parser('build', help='build (or complete) a corpus; resumable')
     s.add_argument('sources', nargs='+', metavar='SRC', help='MIDI folders, or built-in sources: default, music21, band, examples')
     s.add_argument('--out', required=True, help='corpus folder')
     s.add_argument('--workers', type=int, default=None, help='worker processes (default: all cores)')
+    s.add_argument('--metre', choices=['auto', 'file', 'music'], default='auto', help="for the songs of MIDI folders (built-in sources: 'file')")
     s = sub.add_parser('transcribe', help='audio to one MIDI file: demucs stems, basic-pitch notes, drums, beats (needs beatbert[audio])')
     s.add_argument('file', metavar='AUDIO'); s.add_argument('--out', required=True, help='MIDI file to write')
     s.add_argument('--stems', help='folder to keep the stems in, as WAV')
@@ -127,6 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument('--start', type=int, default=0, help='first beat of the window')
     s.add_argument('--length', type=int, default=128, help="beats in the window (at most the model's max_beats)")
     s.add_argument('--grid', choices=['auto', 'file', 'track'], default='auto')
+    s.add_argument('--metre', choices=['auto', 'file', 'music'], default='auto', help='who decides the bars: the music (the file as evidence), the music alone, or the file')
     s = sub.add_parser('finetune', help='fine-tune the pretrained BeatBert on a music-theory task beside its baselines; '
                                         '--all: every task, four arms, one table')
     s.add_argument('task', nargs='?', metavar='TASK', help=f"one of: {', '.join(TASK_NAMES)}")
@@ -144,15 +156,16 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument('--task', help=f"one of: {', '.join(TASK_NAMES)} (picks RUN/TASK/fine-tuned)")
     s.add_argument('--out', required=True, help='.csv file to write')
     s.add_argument('--grid', choices=['auto', 'file', 'track'], default='auto')
+    s.add_argument('--metre', choices=['auto', 'file', 'music'], default='auto', help='who decides the bars: the music (the file as evidence), the music alone, or the file')
     return p
 
 def _inspect(a):
-    d = inspect_song(a.file, a.grid)
+    d = inspect_song(a.file, a.grid, a.metre)
     print(json.dumps(d, indent=1) if a.json else format_inspect(d))
     if d['verdict'] != 'kept': raise RejectedSongError(f"{a.file}: rejected: {d['reason']}")
 
 def _beats(a):
-    b = song_beats(a.file, a.grid)
+    b = song_beats(a.file, a.grid, metre=a.metre)
     out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
     beats_frame(b).to_csv(out, index=False, float_format='%.4f')
     print(f'{out}: {len(b)} beats, {b.grid.measure[-1] + 1} measures (grid {b.grid.source})')
@@ -171,7 +184,7 @@ def _features(a):
     _need(a, 'file', 'out')
     out = Path(a.out)
     if out.suffix not in ('.parquet', '.csv'): raise UsageError(f'{out}: --out must end in .parquet or .csv')
-    b = song_beats(a.file, a.grid)
+    b = song_beats(a.file, a.grid, metre=a.metre)
     df = features_frame(b)
     out.parent.mkdir(parents=True, exist_ok=True)
     df.to_parquet(out) if out.suffix == '.parquet' else df.to_csv(out, float_format='%.4f')
@@ -182,7 +195,7 @@ def _pairs(a):
         print(format_pair_registry()); return
     _need(a, 'file', 'out')
     if not 1 <= a.length <= 512: raise UsageError(f'--length must be 1..512, not {a.length}')
-    b = song_beats(a.file, a.grid)
+    b = song_beats(a.file, a.grid, metre=a.metre)
     if not 0 <= a.start < len(b): raise UsageError(f'--start must be 0..{len(b) - 1} for a song of {len(b)} beats')
     out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
     r = save_pairs_npz(out, b, a.start, a.length)
@@ -191,7 +204,7 @@ def _pairs(a):
 def _corpus(a):
     from beatbert.corpus import build
     if a.workers is not None and a.workers < 1: raise UsageError(f'--workers must be at least 1, not {a.workers}')
-    r = build(a.sources, a.out, a.workers, progress=sys.stderr.isatty())
+    r = build(a.sources, a.out, a.workers, progress=sys.stderr.isatty(), metre=a.metre)
     print(f"{a.out}: {r['songs']} songs, {r['beats']} beats, {r['measures']} measures; {r['skipped']} files skipped "
           f"(see {Path(a.out) / 'skipped.csv'}); built {r['built']} in {r['seconds']} s")
     print(r['per_source'].to_string())
@@ -227,7 +240,7 @@ def _attention(a):
     if not 0 <= a.layer < c.n_layers: raise UsageError(f'--layer must be 0..{c.n_layers - 1} (the model has {c.n_layers} layers), not {a.layer}')
     if not 0 <= a.head < c.n_heads: raise UsageError(f'--head must be 0..{c.n_heads - 1} (the model has {c.n_heads} heads), not {a.head}')
     if not 1 <= a.length <= c.max_beats: raise UsageError(f'--length must be 1..{c.max_beats}, not {a.length}')
-    b = song_beats(a.file, a.grid)
+    b = song_beats(a.file, a.grid, metre=a.metre)
     if not 0 <= a.start < len(b): raise UsageError(f'--start must be 0..{len(b) - 1} for a song of {len(b)} beats')
     maps = song_attention(model, b, a.start, a.length)
     maps.source = str(run)
@@ -251,7 +264,7 @@ def _predict(a):
     out = Path(a.out)
     if out.suffix.lower() != '.csv': raise UsageError(f'{out}: --out must end in .csv')
     if a.task is not None and a.task not in TASK_NAMES: raise UsageError(f"predict: unknown task {a.task!r}; tasks: {', '.join(TASK_NAMES)}")
-    df, b = predict_file(a.run, a.file, a.task, a.grid)
+    df, b = predict_file(a.run, a.file, a.task, a.grid, a.metre)
     out.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(out, index=False, float_format='%.4f')
     dec = [c for c in df.columns if 'p_' + c in df.columns]
