@@ -81,14 +81,14 @@ def metre_evidence(notes: pd.DataFrame, times: np.ndarray) -> dict:
 
 # %% ../nbs/01e_metre.ipynb #33482db4
 METRE_COEF = {  # fitted by bench/tune_grid.py on the tune split (held-out rates in its output)
-    'chroma_3v4': -0.694, 'chroma_6v8': 0.866, 'chroma_3v2': 1.559, 'chroma_12': 3.682,
-    'rhythm_3v4': 0.545, 'rhythm_6v8': 0.920, 'rhythm_3v2': 0.626, 'rhythm_12': 2.024, 'on_w_3v4': 0.517,
-    'on_w_6v8': -0.211, 'bass_3v4': 1.423, 'bass_6v8': -0.275, 'long_3v4': 1.860, 'long_6v8': 0.931,
-    'count_3v4': -0.635, 'count_6v8': 0.904, 'held_3v4': 1.616, 'held_6v8': -0.284, 'harm1_3v4': 1.136,
-    'harm1_6v8': 1.773, 'harm2_3v4': 0.679, 'harm2_6v8': 0.495, 'harm4_3v4': 0.774, 'harm4_6v8': -0.051,
-    'gap_3v4': -0.237, 'gap_6v8': 2.518, 'ioi_3v4': -0.551, 'ioi_6v8': 0.810, 'high_3v4': 0.771,
-    'high_6v8': 0.335}
-METRE_BIAS = -0.105
+    'chroma_3v4': -0.408, 'chroma_6v8': 0.967, 'chroma_3v2': 1.437, 'chroma_12': 3.622,
+    'rhythm_3v4': 0.370, 'rhythm_6v8': 0.798, 'rhythm_3v2': -0.423, 'rhythm_12': 1.799,
+    'on_w_3v4': 0.657, 'on_w_6v8': -0.294, 'bass_3v4': 0.845, 'bass_6v8': -0.292, 'long_3v4': 1.702,
+    'long_6v8': 1.125, 'count_3v4': -0.283, 'count_6v8': 0.902, 'held_3v4': 0.905, 'held_6v8': -0.564,
+    'harm1_3v4': 0.966, 'harm1_6v8': 1.691, 'harm2_3v4': 0.619, 'harm2_6v8': 0.142, 'harm4_3v4': 0.895,
+    'harm4_6v8': -0.073, 'gap_3v4': 0.362, 'gap_6v8': 2.803, 'ioi_3v4': -0.092, 'ioi_6v8': 0.805,
+    'high_3v4': 0.320, 'high_6v8': 0.463}
+METRE_BIAS = -0.073
 
 def triple_logodds(notes: pd.DataFrame, times: np.ndarray) -> float:
     "Log-odds that the bars of the music over boundaries `times` have 3 or 6 beats rather than 4."

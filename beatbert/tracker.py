@@ -7,16 +7,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from numba import njit
+from scipy.ndimage import median_filter
 from .onsets import *
 from .tempo import *
 
 # %% auto #0
-__all__ = ['SLOW_BPM', 'MID_COVERAGE', 'FAST_BPM', 'BACKBEAT_CONTRAST', 'dp_beats', 'offbeat_coverage', 'parity_contrast',
-           'track_beat_times']
+__all__ = ['FAST_BPM', 'BACKBEAT_CONTRAST', 'LEVEL_FEATURES', 'LEVEL_COEF', 'dp_beats', 'level_candidates', 'level_features',
+           'choose_level', 'parity_contrast', 'raw_beats', 'refine_beats', 'track_beat_times']
 
 # %% ../nbs/01c_tracker.ipynb #dba4689d
-SLOW_BPM = 75.0      # bpm: a beat slower than this is split in two when ...
-MID_COVERAGE = 0.4   # ... at least this fraction of its inter-beat midpoints carry an onset
 FAST_BPM = 150.0         # bpm: a beat faster than this is merged in pairs when ...
 BACKBEAT_CONTRAST = 2.0  # ... kick and snare onsets favour even or odd beats by this factor
 _CACHE = __name__ != '__main__'   # compiled kernels cached beside the module; a notebook's cells have no file to cache for
@@ -52,26 +51,61 @@ def dp_beats(env: np.ndarray, periods: np.ndarray, fps: float = FPS,
     return np.array(path[::-1])
 
 
-def _extend(beats: np.ndarray, start: float, end: float, period_at) -> np.ndarray:
-    "Extend `beats` (s) backward to `start` and forward to `end`, stepping by the local period."
-    head, tail = [], []
-    t = beats[0]
-    while t - period_at(t) >= start - 0.5 * period_at(t): t -= period_at(t); head.append(t)
-    t = beats[-1]
-    while t + period_at(t) <= end + 0.5 * period_at(t): t += period_at(t); tail.append(t)
+def _extend(beats: np.ndarray, start: float, end: float) -> np.ndarray:
+    "Extend `beats` (s) backward to `start` and forward to `end`, stepping by the first and the last beat's length."
+    a, z = beats[1] - beats[0], beats[-1] - beats[-2]
+    head = beats[0] - a * np.arange(1, int(np.floor((beats[0] - start) / a + 0.5)) + 1)
+    tail = beats[-1] + z * np.arange(1, int(np.floor((end - beats[-1]) / z + 0.5)) + 1)
     return np.r_[head[::-1], beats, tail]
 
 # %% ../nbs/01c_tracker.ipynb #6a32aafe
-def offbeat_coverage(notes: pd.DataFrame, beats: np.ndarray) -> float:
-    "Fraction of inter-beat intervals with an onset near their midpoint: high when the beats are really two beats each."
-    if len(beats) < 4: return 0.0
-    mid = 0.5 * (beats[1:] + beats[:-1])
-    tol = np.maximum(0.05, 0.1 * np.diff(beats))  # s
-    on = np.sort(notes.onset.to_numpy(float))
-    j = np.clip(np.searchsorted(on, mid), 1, len(on) - 1)
-    dist = np.minimum(np.abs(on[j] - mid), np.abs(on[j - 1] - mid))
-    return float(np.mean(dist <= tol))
+LEVEL_FEATURES = ['lbpm', 'lbpm2', 'sal', 'bass', 'long', 'mid', 'parity', 'cover']
+LEVEL_COEF = {  # fitted by bench/tune_grid.py on the tune split's performed songs (held-out beat F in its output)
+    'lbpm': -2.598, 'lbpm2': -3.950, 'sal': 5.030, 'bass': 3.024, 'long': 5.114, 'mid': 4.129,
+    'parity': -1.954, 'cover': -1.098}
 
+def level_candidates(beats: np.ndarray) -> dict:
+    "Alternative beat sequences (s): as found, every other beat from the first or the second, doubled, and the off-beats."
+    b = np.asarray(beats, float)
+    mids = 0.5 * (b[1:] + b[:-1])
+    return {'same': b, 'half0': b[0::2], 'half1': b[1::2], 'double': np.sort(np.r_[b, mids]), 'off': mids}
+
+def _dist(x: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    "Distance of each of `x` to the nearest of the sorted `ref`."
+    j = np.clip(np.searchsorted(ref, x), 1, len(ref) - 1)
+    return np.minimum(np.abs(x - ref[j]), np.abs(x - ref[j - 1]))
+
+def _level_arrays(notes: pd.DataFrame) -> tuple:
+    "What `level_features` reads of the notes, once: onsets, their weights, which are bass, their lengths, the onset times."
+    on, pitch, drum = notes.onset.to_numpy(float), notes.pitch.to_numpy(float), notes.is_drum.to_numpy(bool)
+    bass = ~drum & (pitch <= np.quantile(pitch[~drum], 0.25, method='lower'))
+    return on, note_weights(notes), drum, bass, (notes.offset - notes.onset).to_numpy(float), np.unique(on)
+
+def level_features(notes, beats: np.ndarray) -> dict:
+    "What tells the level of a beat sequence `beats` (s): {LEVEL_FEATURES name: value}; `notes` a frame or `_level_arrays`."
+    on, w, drum, bass, dur, uon = notes if isinstance(notes, tuple) else _level_arrays(notes)
+    beats = np.asarray(beats, float)
+    ibi = float(np.median(np.diff(beats)))
+    tol = float(np.clip(0.15 * ibi, 0.03, 0.08))                                       # s: an onset this close is on a beat
+    near = _dist(on, beats) <= tol
+    long = ~drum & (dur >= 1.5 * ibi)
+    share = lambda m: w[near & m].sum() / w[m].sum() if m.any() else 0.5
+    k = np.clip(np.searchsorted(beats, on), 1, len(beats) - 1)
+    k = np.where(np.abs(on - beats[k - 1]) < np.abs(on - beats[k]), k - 1, k)
+    s = np.bincount(k[near & ~drum], weights=w[near & ~drum], minlength=len(beats))
+    lb = np.log2(60 / ibi / 100)
+    return {'lbpm': lb, 'lbpm2': lb * lb, 'sal': w[near].sum() / w.sum(), 'bass': share(bass), 'long': share(long),
+            'mid': float(np.mean(_dist(0.5 * (beats[1:] + beats[:-1]), uon) <= tol)),
+            'cover': float(np.mean(_dist(beats, uon) <= tol)),
+            'parity': abs(float(np.log((s[0::2].mean() + 1e-3) / (s[1::2].mean() + 1e-3))))}
+
+def choose_level(notes: pd.DataFrame, beats: np.ndarray) -> tuple[str, np.ndarray]:
+    "The candidate of `level_candidates` whose level features score highest: (its name, its beats)."
+    arrays = _level_arrays(notes)
+    cands = {k: b for k, b in level_candidates(beats).items() if len(b) >= 4}
+    score = {k: sum(LEVEL_COEF[f] * v for f, v in level_features(arrays, b).items()) for k, b in cands.items()}
+    best = max(score, key=score.get)
+    return best, cands[best]
 
 def parity_contrast(notes: pd.DataFrame, beats: np.ndarray) -> float:
     "Onset weight on the stronger of even and odd beats over that on the weaker: high when the beats are half-beats."
@@ -86,29 +120,36 @@ def parity_contrast(notes: pd.DataFrame, beats: np.ndarray) -> float:
     return float(max(even, odd) / max(min(even, odd), 1e-9))
 
 # %% ../nbs/01c_tracker.ipynb #e6ae9b40
+def raw_beats(notes: pd.DataFrame,
+              min_bpm: float = 40.,   # slowest tempo considered, beats per minute
+              max_bpm: float = 240.,  # fastest
+              envelope: tuple = None, # `onset_envelope(notes)`, when already computed
+              ) -> np.ndarray:
+    "Beat times (s) of the DP at the envelope's global period, before the level is chosen."
+    env, t0 = envelope or onset_envelope(notes)
+    period = global_period(env, FPS, min_bpm, max_bpm, prior_oct=PRIOR_OCT)
+    periods = np.clip(local_periods(env, period, FPS), 60.0 / max_bpm, 60.0 / min_bpm)
+    return t0 + dp_beats(env, periods, FPS) / FPS
+
+def refine_beats(notes: pd.DataFrame, beats: np.ndarray, envelope: tuple = None) -> np.ndarray:
+    "The DP again, its local period now the beats' own lengths (median of 3): it follows tempo drift the windows smooth away."
+    env, t0 = envelope or onset_envelope(notes)
+    ibi = median_filter(np.diff(beats), 3, mode='nearest')
+    periods = np.interp(t0 + np.arange(len(env)) / FPS, 0.5 * (beats[1:] + beats[:-1]), ibi)
+    return t0 + dp_beats(env, periods, FPS) / FPS
+
 def track_beat_times(notes: pd.DataFrame,
                      min_bpm: float = 40.,   # slowest tempo considered, beats per minute
                      max_bpm: float = 240.,  # fastest
                      ) -> np.ndarray:
     "Beat times (s), from about the first onset to the last offset."
     if len(notes) == 0: return np.zeros(0)
-    env, t0 = onset_envelope(notes)
-
-    def track(period):  # local periods (s, per frame) and beat times (s) around a global period (s)
-        periods = np.clip(local_periods(env, period, FPS), 60.0 / max_bpm, 60.0 / min_bpm)
-        return periods, t0 + dp_beats(env, periods, FPS) / FPS
-
-    period = global_period(env, FPS, min_bpm, max_bpm, prior_oct=PRIOR_OCT)
-    periods, beats = track(period)
-    # metrical level: a slow beat whose midpoints mostly carry onsets is two beats (e.g. dotted rhythms hide the quarter)
-    if 60.0 / period < SLOW_BPM and 120.0 / period <= max_bpm and offbeat_coverage(notes, beats) >= MID_COVERAGE:
-        period /= 2
-        periods, beats = track(period)
-    # ... and a fast beat on which kick and snare favour every other beat is half a beat (a backbeat at double speed)
+    envelope = onset_envelope(notes)
+    beats = raw_beats(notes, min_bpm, max_bpm, envelope)
+    if len(beats) >= 8: beats = refine_beats(notes, choose_level(notes, beats)[1], envelope)
+    # a fast beat on which kick and snare favour every other beat is half a beat (a backbeat at double speed)
     ks = notes[notes.is_drum & notes.pitch.isin(list(KICK | SNARE))]
-    fast = 60.0 / period > FAST_BPM and 30.0 / period >= min_bpm and len(ks) >= 8
-    if fast and parity_contrast(ks, beats) >= BACKBEAT_CONTRAST:
-        period *= 2
-        periods, beats = track(period)
-    period_at = lambda t: float(np.interp((t - t0) * FPS, np.arange(len(periods)), periods))
-    return _extend(beats, float(notes.onset.min()), float(notes.offset.max()), period_at)
+    if len(beats) >= 8 and 60 / np.median(np.diff(beats)) > FAST_BPM and len(ks) >= 8 and parity_contrast(ks, beats) >= BACKBEAT_CONTRAST:
+        beats = max((beats[0::2], beats[1::2]), key=lambda b: note_weights(ks)[_dist(ks.onset.to_numpy(float), b) <= 0.05].sum())
+    if len(beats) < 2: return beats
+    return _extend(beats, float(notes.onset.min()), float(notes.offset.max()))

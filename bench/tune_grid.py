@@ -74,6 +74,7 @@ def main(argv=None):
     if a.cmd == 'collect': collect(a.m21, a.pop)
     else:
         meta, cases = load()
+        fit_level(meta, cases)
         fit(meta, cases)
         fit_metre(meta, cases)
 
@@ -131,6 +132,41 @@ def fit_metre(meta: pd.DataFrame, cases: list):
     clf = LogisticRegression(C=1.0, max_iter=5000, class_weight='balanced').fit(X, y)
     print('METRE_COEF = {' + ', '.join(f"'{k}': {v:.3f}" for k, v in zip(ev.columns, clf.coef_[0])) + '}')
     print(f'METRE_BIAS = {clf.intercept_[0]:.3f}')
+
+
+def fit_level(meta: pd.DataFrame, cases: list, groups=('pop', 'pop perf', 'm21 4/4 performed')):
+    "Fit and print LEVEL_COEF: which of `level_candidates` of the DP's beats is the true beat, on the tune cases of `groups`."
+    import zlib, warnings, mir_eval
+    from sklearn.linear_model import LogisticRegression
+    from beatbert.tracker import raw_beats, level_candidates, level_features, LEVEL_FEATURES
+    from beatbert.onsets import note_weights
+    rows = []
+    for k, (n, tms, b, d) in enumerate(cases):
+        if meta.group[k] not in groups or not meta.four[k]: continue
+        raw = raw_beats(n)
+        if len(raw) < 8: continue
+        for name, S in level_candidates(raw).items():
+            if len(S) < 4: continue
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore')
+                f = mir_eval.beat.f_measure(mir_eval.beat.trim_beats(b), mir_eval.beat.trim_beats(S))
+            rows.append(level_features(n, S) | dict(case=k, cand=name, f=f, group=meta.group[k], name=meta.name[k]))
+    df = pd.DataFrame(rows)
+    best = df.groupby('case').f.transform('max')
+    df['y'] = (df.f == best) & (best > 0.5)
+    X = df[LEVEL_FEATURES].to_numpy()
+    fold = np.array([zlib.crc32(str(n).encode()) % 2 for n in df.name])
+    for f in (0, 1):
+        clf = LogisticRegression(C=1.0, max_iter=5000).fit(X[fold != f], df.y[fold != f])
+        df.loc[fold == f, 'score'] = clf.decision_function(X[fold == f])
+    pick = df.loc[df.groupby('case').score.idxmax()]
+    same = df[df.cand == 'same'].set_index('case').f
+    print('# beat F held out (two folds by piece): DP as found / level chosen / best candidate')
+    for g, p in pick.groupby('group'):
+        print(f"#   {g}: {same.loc[p.case].mean():.3f} / {p.f.mean():.3f} / {best[df.case.isin(p.case)].groupby(df.case).first().mean():.3f}"
+              f"  (n={len(p)}; chosen: {p.cand.value_counts().to_dict()})")
+    clf = LogisticRegression(C=1.0, max_iter=5000).fit(X, df.y)
+    print('LEVEL_COEF = {' + ', '.join(f"'{k}': {v:.3f}" for k, v in zip(LEVEL_FEATURES, clf.coef_[0])) + '}')
 
 
 if __name__ == '__main__':
