@@ -6,6 +6,7 @@
 from __future__ import annotations
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 from .midi import *
 from .onsets import *
 from .downbeats import *
@@ -13,7 +14,7 @@ from .downbeats import *
 # %% auto #0
 __all__ = ['PLACEHOLDERS', 'PLACES', 'LAGS', 'METRE_EVIDENCE', 'METRE_COEF', 'METRE_BIAS', 'TRIPLE_MIN', 'FILE_PRIOR',
            'MIN_SEGMENT', 'MIN_BEATS', 'file_metre', 'beat_patterns', 'metre_evidence', 'triple_logodds', 'triple_bar',
-           'metre_verdict']
+           'metre_verdict', 'metre_figure']
 
 # %% ../nbs/01e_metre.ipynb #ee659777
 PLACEHOLDERS = {(1, 4), (2, 4), (1, 8), (2, 8), (4, 8)}   # signatures written whatever the music
@@ -139,3 +140,12 @@ def metre_verdict(song: Song, times: np.ndarray,  # boundaries (s) of the song's
         where = f' from {at:.1f} s' if at > 0 else ''
         return Verdict(False, f'{bar}-beat bars from the music{where} (file says {says}; confidence {p:.2f})', 'music', bar, round(p, 2))
     return Verdict(True, f'4/4 from the music (file says {says}; 4-beat bars, confidence {1 - p:.2f})', 'music', 4, round(1 - p, 2))
+
+# %% ../nbs/01e_metre.ipynb #286d785f
+def metre_figure(notes: pd.DataFrame, times: np.ndarray, max_lag: int = 12) -> go.Figure:
+    "Mean similarity of beats `lag` apart (1..max_lag), in pitch classes and in rhythm, over the beats of boundaries `times`."
+    lags = np.arange(1, max_lag + 1)
+    fig = go.Figure([go.Scatter(x=lags, y=[_alike(M, L) for L in lags], mode='lines+markers', name=name)
+                     for name, M in [('harmony', beat_chroma(notes, times)), ('rhythm', beat_patterns(notes, times))]])
+    fig.update_layout(xaxis_title='lag (beats)', yaxis_title='mean cosine similarity', height=300, margin=dict(t=30))
+    return fig

@@ -5,6 +5,7 @@
 # %% ../nbs/01f_song_grid.ipynb #bf09cfdd
 from __future__ import annotations
 import numpy as np
+import plotly.graph_objects as go
 from scipy.ndimage import median_filter
 from .midi import *
 from .grid import *
@@ -15,7 +16,7 @@ from .metre import *
 # %% auto #0
 __all__ = ['TRUST_MIN', 'STRUM_GAP', 'CYCLES', 'PHASE_KAPPA', 'SHIFT_TOL', 'SHIFT_MIN', 'SHIFT_WINDOW', 'BARS_MARGIN',
            'onset_groups', 'beat_phase_weight', 'grid_trust', 'grid_offset', 'moved_grid', 'tracked_grid', 'beat_grid',
-           'music_bars', 'grid_verdict']
+           'music_bars', 'grid_verdict', 'phase_figure']
 
 # %% ../nbs/01f_song_grid.ipynb #ee904abc
 TRUST_MIN = 0.5    # coherence of the onsets with the file's sub-grid from which auto mode keeps the file's tempo map
@@ -150,3 +151,16 @@ def grid_verdict(song: Song,
     if not (metre == 'auto' and file44 and g.source == 'file' and gain <= BARS_MARGIN):
         g.beat_in_measure, g.bars = places, 'music'
     return g, v
+
+# %% ../nbs/01f_song_grid.ipynb #ddba2b58
+def phase_figure(song: Song, grid: BeatGrid = None) -> go.Figure:
+    "Onset weight by position within the file's beats, and the beat phase of `grid` (default: `beat_grid(song)`)."
+    fg = file_grid(song)
+    pos, w = onset_groups(song, fg)
+    g = grid or beat_grid(song)
+    hist = np.bincount(np.round((pos % 1) * 48).astype(int) % 48, weights=w, minlength=48)
+    shift = (float(np.median(fg.position(g.starts) % 1)) + 0.5) % 1 - 0.5 if g.source != 'file' else 0.0
+    fig = go.Figure([go.Bar(x=np.arange(48) / 48, y=hist, name='onset weight'),
+                     go.Scatter(x=[shift % 1] * 2, y=[0, hist.max()], mode='lines', name=f'beats of the {g.source} grid')])
+    fig.update_layout(xaxis_title="position within the file's beat (beats)", yaxis_title='onset weight', height=300, margin=dict(t=30))
+    return fig
