@@ -12,6 +12,7 @@ from plotly.subplots import make_subplots
 import ipywidgets as widgets
 from .midi import *
 from .grid import *
+from .song_grid import *
 from .roles import *
 
 # %% auto #0
@@ -180,13 +181,16 @@ def beat_explorer(beats: Beats, start: int = 0) -> widgets.VBox:
 
 # %% ../nbs/03_beats.ipynb #5ae7ee85
 def song_beats(src,                 # path, bytes or PrettyMIDI
-               grid: str = 'auto',  # 'auto' (trust the file grid when onsets sit on it), 'file' or 'track'
+               grid: str = 'auto',  # 'auto' (the file's grid, moved onto the music, or tracked), 'file' or 'track'
                name: str = None,    # a name for the song
-               reader: str = 'pretty_midi'  # 'pretty_midi' or 'symusic' (faster; zero-length notes not counted)
+               reader: str = 'pretty_midi',  # 'pretty_midi' or 'symusic' (faster; zero-length notes not counted)
+               metre: str = 'auto', # 'auto' (the music, the file's signatures as evidence), 'music' or 'file'
               ) -> Beats:
-    "Read a 4/4 MIDI file and place its notes, with roles, on its beats."
-    song = load_song(src, name, reader)
+    "Read a MIDI file in 4/4 and place its notes, with roles, on its beats; `RejectedSongError` if its bars are not of 4 beats."
+    song = read_midi(src, name, reader)
     if song.timing == 'smpte':   # no tempo map: the beats must be tracked
         if grid == 'file': raise BeatbertError(f"{song.path or song.name}: SMPTE timing has no tempo map to take a grid from (use grid 'auto' or 'track')")
         grid = 'track'
-    return make_beats(song, beat_grid(song, grid))
+    g, v = grid_verdict(song, grid, metre)
+    if not v.kept: raise RejectedSongError(f'{song.path + ": " if song.path else ""}{v}')
+    return make_beats(song, g)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from .midi import *
 from .grid import *
+from .song_grid import *
 from .roles import *
 from .beats import *
 from .features import *
@@ -17,7 +18,7 @@ from .pairs import *
 from .layout import DEFAULT_CORPUS, DEFAULT_RUN, FINETUNE_RUN, PAIRS, model_run
 
 # %% auto #0
-__all__ = ['SUBCOMMANDS', 'UsageError', 'subcommand', 'main', 'inspect_song', 'format_inspect', 'beats_frame']
+__all__ = ['SUBCOMMANDS', 'GRID_WORDS', 'UsageError', 'subcommand', 'main', 'inspect_song', 'format_inspect', 'beats_frame']
 
 # %% ../nbs/90_cli.ipynb #e1458ce2
 class UsageError(BeatbertError):
@@ -55,8 +56,10 @@ def main(argv=None) -> int:
 
 # %% ../nbs/90_cli.ipynb #ba2b5201
 def _grid_arg(p, help=None):
-    "--grid: how a song's beat grid is found (`01_grid`)."
+    "--grid and --metre: how a song's beat grid is found and who decides its bars (`01_grid`, `01e_metre`)."
     p.add_argument('--grid', choices=['auto', 'file', 'track'], default='auto', help=help)
+    p.add_argument('--metre', choices=['auto', 'file', 'music'], default='auto',
+                   help='who decides the bars: the music (the file as evidence), the music alone, or the file')
 
 def _need(a, *names):
     "Raise UsageError unless every named argument was given."
@@ -72,13 +75,14 @@ class _TaskHelp(argparse.HelpFormatter):
         return h.replace('{tasks}', ', '.join(TASKS))
 
 # %% ../nbs/90_cli.ipynb #deb1dac4
-def inspect_song(path, grid: str = 'auto') -> dict:
-    "A JSON-ready description of the MIDI file at `path`: tracks, roles, verdict, tempo, grid, beats, measures."
+def inspect_song(path, grid: str = 'auto', metre: str = 'auto') -> dict:
+    "A JSON-ready description of the MIDI file at `path`: tracks, roles, verdict, tempo, grid, bars, beats, measures."
     song = read_midi(path)
-    v = song.verdict
+    g, v = grid_verdict(song, grid, metre)
     out = {'file': str(path), 'name': song.name, 'midi_type': song.midi_type, 'duration_s': round(song.duration, 3),
            'notes': int(len(song.notes)), 'dropped_zero_length': song.dropped_zero_length,
            'verdict': 'kept' if v.kept else 'rejected', 'reason': v.reason,
+           'metre': {'decided_by': v.source, 'bar': v.bar, 'confidence': v.confidence},
            'tempo_bpm': {'first': round(float(song.tempos.bpm.iloc[0]), 2),
                          'min': round(float(song.tempos.bpm.min()), 2), 'max': round(float(song.tempos.bpm.max()), 2),
                          'changes': int(len(song.tempos) - 1)},
@@ -91,10 +95,14 @@ def inspect_song(path, grid: str = 'auto') -> dict:
                        'notes': int(t.notes), 'roles': {k: int(n) for k, n in r.items() if n}})
     out['tracks'] = tracks
     out['roles'] = {k: int(n) for k, n in notes.role.value_counts().items() if n}
-    if v.kept:
-        g = beat_grid(song, grid)
-        out['grid'] = {'source': g.source, 'trust': round(g.trust, 3), 'beats': len(g), 'measures': int(g.measure[-1] + 1)}
+    down = np.flatnonzero(g.downbeat)
+    out['grid'] = {'source': g.source, 'trust': round(g.trust, 3), 'shift': round(g.shift, 3), 'bars': g.bars,
+                   'first_downbeat_s': round(float(g.starts[down[0]]), 3) if len(down) else None,
+                   'irregular_bars': int((np.diff(down) != 4).sum()), 'beats': len(g), 'measures': int(g.measure[-1] + 1)}
     return out
+
+GRID_WORDS = {'file': 'file grid trusted', 'shifted': 'file grid shifted by {shift:+.2f} beats onto the music',
+              'tracked': 'file grid replaced by the tracker'}
 
 def format_inspect(d: dict) -> str:
     "`inspect_song`'s description as text for a terminal."
@@ -103,11 +111,12 @@ def format_inspect(d: dict) -> str:
          f"verdict: {d['verdict']}: {d['reason']}",
          f"tempo:   {d['tempo_bpm']['first']:g} bpm" + (f" ({d['tempo_bpm']['min']:g}-{d['tempo_bpm']['max']:g}, "
                                                       f"{d['tempo_bpm']['changes']} changes)" if d['tempo_bpm']['changes'] else '')]
-    if 'grid' in d:
-        g = d['grid']
-        L.append(f"grid:    {'file grid trusted' if g['source'] == 'file' else 'beats tracked (file grid not trusted)'}"
-                 f" (onsets' phase coherence with the file grid {g['trust']:.2f}; trusted from {TRUST_MIN})")
-        L.append(f"beats:   {g['beats']} beats, {g['measures']} measures")
+    g = d['grid']
+    L.append(f"grid:    {GRID_WORDS[g['source']].format(**g)} (trust of the file's beats {g['trust']:.2f})")
+    L.append(f"bars:    " + ("from the file's time signatures" if g['bars'] == 'file' else 'from the music')
+             + (f", first downbeat at {g['first_downbeat_s']:.2f} s" if g['first_downbeat_s'] is not None else '')
+             + (f", {g['irregular_bars']} irregular" if g['irregular_bars'] else ''))
+    L.append(f"beats:   {g['beats']} beats, {g['measures']} measures")
     L.append('roles:   ' + ', '.join(f'{k} {n}' for k, n in d['roles'].items()))
     L.append('tracks:')
     for t in d['tracks']:
@@ -122,7 +131,7 @@ def _inspect_args(p):
 
 @subcommand('inspect', 'tracks, roles, 4/4 verdict, tempo, grid, beats and measures of a MIDI file', _inspect_args)
 def _inspect(a):
-    d = inspect_song(a.file, a.grid)
+    d = inspect_song(a.file, a.grid, a.metre)
     print(json.dumps(d, indent=1) if a.json else format_inspect(d))
     if d['verdict'] != 'kept': raise RejectedSongError(f"{a.file}: rejected: {d['reason']}")
 
@@ -141,7 +150,7 @@ def _beats_args(p):
 
 @subcommand('beats', 'one row per beat, as CSV', _beats_args)
 def _beats(a):
-    b = song_beats(a.file, a.grid)
+    b = song_beats(a.file, a.grid, metre=a.metre)
     out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
     beats_frame(b).to_csv(out, index=False, float_format='%.4f')
     print(f'{out}: {len(b)} beats, {b.grid.measure[-1] + 1} measures (grid {b.grid.source})')
@@ -159,7 +168,7 @@ def _features(a):
     _need(a, 'file', 'out')
     out = Path(a.out)
     if out.suffix not in ('.parquet', '.csv'): raise UsageError(f'{out}: --out must end in .parquet or .csv')
-    b = song_beats(a.file, a.grid)
+    b = song_beats(a.file, a.grid, metre=a.metre)
     df = features_frame(b)
     out.parent.mkdir(parents=True, exist_ok=True)
     df.to_parquet(out) if out.suffix == '.parquet' else df.to_csv(out, float_format='%.4f')
@@ -179,7 +188,7 @@ def _pairs(a):
         print(format_pair_registry()); return
     _need(a, 'file', 'out')
     if not 1 <= a.length <= 512: raise UsageError(f'--length must be 1..512, not {a.length}')
-    b = song_beats(a.file, a.grid)
+    b = song_beats(a.file, a.grid, metre=a.metre)
     if not 0 <= a.start < len(b): raise UsageError(f'--start must be 0..{len(b) - 1} for a song of {len(b)} beats')
     out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
     r = save_pairs_npz(out, b, a.start, a.length)
@@ -192,12 +201,13 @@ def _corpus_args(p):
     s.add_argument('sources', nargs='+', metavar='SRC', help='MIDI folders, or built-in sources: default, music21, band, examples')
     s.add_argument('--out', required=True, help='corpus folder')
     s.add_argument('--workers', type=int, default=None, help='worker processes (default: all cores)')
+    s.add_argument('--metre', choices=['auto', 'file', 'music'], default='auto', help="for the songs of MIDI folders (built-in sources: 'file')")
 
 @subcommand('corpus', 'build a corpus of beat features from MIDI folders or built-in sources', _corpus_args)
 def _corpus(a):
     from beatbert.corpus import build
     if a.workers is not None and a.workers < 1: raise UsageError(f'--workers must be at least 1, not {a.workers}')
-    r = build(a.sources, a.out, a.workers, progress=sys.stderr.isatty())
+    r = build(a.sources, a.out, a.workers, progress=sys.stderr.isatty(), metre=a.metre)
     print(f"{a.out}: {r['songs']} songs, {r['beats']} beats, {r['measures']} measures; {r['skipped']} files skipped "
           f"(see {Path(a.out) / 'skipped.csv'}); built {r['built']} in {r['seconds']} s")
     print(r['per_source'].to_string())
@@ -271,7 +281,7 @@ def _attention(a):
     if not 0 <= a.layer < c.n_layers: raise UsageError(f'--layer must be 0..{c.n_layers - 1} (the model has {c.n_layers} layers), not {a.layer}')
     if not 0 <= a.head < c.n_heads: raise UsageError(f'--head must be 0..{c.n_heads - 1} (the model has {c.n_heads} heads), not {a.head}')
     if not 1 <= a.length <= c.max_beats: raise UsageError(f'--length must be 1..{c.max_beats}, not {a.length}')
-    b = song_beats(a.file, a.grid)
+    b = song_beats(a.file, a.grid, metre=a.metre)
     if not 0 <= a.start < len(b): raise UsageError(f'--start must be 0..{len(b) - 1} for a song of {len(b)} beats')
     maps = song_attention(model, b, a.start, a.length)
     maps.source = str(run)
@@ -318,7 +328,7 @@ def _predict(a):
     out = Path(a.out)
     if out.suffix.lower() != '.csv': raise UsageError(f'{out}: --out must end in .csv')
     if a.task is not None and a.task not in TASKS: raise UsageError(f"predict: unknown task {a.task!r}; tasks: {', '.join(TASKS)}")
-    df, b = predict_file(a.run, a.file, a.task, a.grid)
+    df, b = predict_file(a.run, a.file, a.task, a.grid, a.metre)
     out.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(out, index=False, float_format='%.4f')
     dec = [c for c in df.columns if 'p_' + c in df.columns]

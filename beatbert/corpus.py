@@ -19,13 +19,14 @@ from .features import *
 from .m21 import materialize_music21
 
 # %% auto #0
-__all__ = ['FEATURES_VERSION', 'DESC_DTYPES', 'SPLITS', 'MIDI_SUFFIXES', 'BUILTIN', 'BAND_SONGS', 'song_arrays',
-           'unpack_features', 'fingerprint', 'split_of', 'Item', 'scan_folder', 'process_item', 'consolidate',
-           'build_corpus', 'merge_corpora', 'Corpus', 'materialize_band', 'materialize_examples', 'resolve_sources',
-           'build', 'lakh_plan']
+__all__ = ['PIPELINE_VERSION', 'FEATURES_VERSION', 'DESC_DTYPES', 'SPLITS', 'MIDI_SUFFIXES', 'BUILTIN', 'BAND_SONGS',
+           'song_arrays', 'unpack_features', 'fingerprint', 'split_of', 'Item', 'scan_folder', 'process_item',
+           'consolidate', 'build_corpus', 'merge_corpora', 'Corpus', 'materialize_band', 'materialize_examples',
+           'resolve_sources', 'build', 'lakh_plan']
 
 # %% ../nbs/06_corpus.ipynb #d4452d01
-FEATURES_VERSION = hashlib.sha1('|'.join(FEATURE_NAMES).encode()).hexdigest()[:8]  # changes when the registry does
+PIPELINE_VERSION = 2   # bump when what a song becomes changes while the feature registry does not (grids, bars, verdicts, roles)
+FEATURES_VERSION = hashlib.sha1(('|'.join(FEATURE_NAMES) + f'|pipeline {PIPELINE_VERSION}').encode()).hexdigest()[:8]  # changes with either
 DESC_DTYPES = {'measure': np.int32, 'beat_in_measure': np.int8, 'bass': np.int16, 'pcs': np.uint16, 'rhythm': np.uint8,
                'mel_rhythm': np.uint8, 'mel_pitches': np.int16, 'mel_top': np.int16, 'drums': np.uint64}
 
@@ -69,8 +70,9 @@ class Item:
     path: str          # the MIDI file
     key: str           # content hash (first 16 hex digits of sha1 of the bytes, and of the labels sidecar's)
     grid: str = 'auto' # grid mode for `song_beats`
+    metre: str = 'auto' # metre mode for `song_beats`: 'auto', 'music' or 'file'
 
-def scan_folder(folder, source: str = None, grid: str = 'auto') -> tuple[list, list]:
+def scan_folder(folder, source: str = None, grid: str = 'auto', metre: str = 'auto') -> tuple[list, list]:
     "Work items for the MIDI files under `folder`, and skipped rows for everything else in it."
     folder = Path(folder)
     if not folder.is_dir(): raise BeatbertError(f'{folder}: not a folder')
@@ -84,7 +86,7 @@ def scan_folder(folder, source: str = None, grid: str = 'auto') -> tuple[list, l
         lab = p.with_suffix('').as_posix() + '.labels.csv'                # labels change the song's record too
         try: data = _path_bytes(p) + (Path(lab).read_bytes() if os.path.exists(lab) else b'')
         except (BeatbertError, OSError) as e: skip(_reason(e, str(p))); continue
-        items.append(Item(source, str(p), hashlib.sha1(data).hexdigest()[:16], grid))
+        items.append(Item(source, str(p), hashlib.sha1(data).hexdigest()[:16], grid, metre))
     return items, skipped
 
 # %% ../nbs/06_corpus.ipynb #52761852
@@ -98,7 +100,7 @@ def process_item(item: Item, songs_dir: str, labels_dir: str) -> dict:
     "Build one song into `songs_dir`; a metadata row with status 'ok', or 'skipped' and a reason."
     row = dict(source=item.source, path=item.path, key=item.key, version=FEATURES_VERSION)
     try:
-        b = song_beats(item.path, grid=item.grid, reader='symusic')
+        b = song_beats(item.path, grid=item.grid, reader='symusic', metre=item.metre)
         arr = song_arrays(b)
         lab = Path(item.path).with_suffix('').as_posix() + '.labels.csv'
         has_labels = os.path.exists(lab)
@@ -140,7 +142,7 @@ def consolidate(out: Path, rows: list) -> None:
     _atomic_savez(out / 'corpus.npz', **cat)
 
 # %% ../nbs/06_corpus.ipynb #7fafb298
-def build_corpus(sources,                 # folders, or (name, folder, grid mode) triples
+def build_corpus(sources,                 # folders, or (name, folder, grid mode[, metre mode]) tuples
                  out,                     # output folder
                  workers: int = None,     # worker processes (default: all cores); 1 runs in this process
                  progress: bool = True,   # show a progress bar
@@ -153,8 +155,8 @@ def build_corpus(sources,                 # folders, or (name, folder, grid mode
     songs.mkdir(parents=True, exist_ok=True); labels.mkdir(exist_ok=True)
     items, skipped = [], list(extra_skipped)
     for s in sources:
-        name, folder, grid = s if isinstance(s, tuple) else (None, s, 'auto')
-        it, sk = scan_folder(folder, name, grid); items += it; skipped += sk
+        name, folder, grid, metre = (tuple(s) + ('auto',))[:4] if isinstance(s, tuple) else (None, s, 'auto', 'auto')
+        it, sk = scan_folder(folder, name, grid, metre); items += it; skipped += sk
     k_, m_ = shard
     items = [it for it in items if int(it.key[:8], 16) % m_ == k_]
     first, unique = {}, []
@@ -258,7 +260,7 @@ def materialize_examples(dest) -> list:
     from beatbert.examples import write_examples
     write_examples(dest); return []
 
-def resolve_sources(sources, out, workers: int = None, progress: bool = True) -> tuple[list, list]:
+def resolve_sources(sources, out, workers: int = None, progress: bool = True, metre: str = 'auto') -> tuple[list, list]:
     "Folders to build for `sources` (folders or built-in names, materialized under out/sources) and their skipped rows."
     folders, skipped = [], []
     names = [n for s in sources for n in (('music21', 'band', 'examples') if s == 'default' else (s,))]
@@ -270,14 +272,14 @@ def resolve_sources(sources, out, workers: int = None, progress: bool = True) ->
                 skipped += materialize_band(dest, progress=progress)
                 if not dest.exists(): continue
             else: skipped += materialize_examples(dest)
-            folders.append((s, dest, 'file'))   # built-in sources are sequenced: their file grid is the truth
-        elif Path(s).is_dir(): folders.append((None, Path(s), 'auto'))
+            folders.append((s, dest, 'file', 'file'))   # built-in sources are sequenced: their file grid and metre are the truth
+        elif Path(s).is_dir(): folders.append((None, Path(s), 'auto', metre))
         else: raise BeatbertError(f"{s}: neither a folder nor a built-in source ({', '.join(BUILTIN)})")
     return folders, skipped
 
-def build(sources, out, workers: int = None, progress: bool = True) -> dict:
+def build(sources, out, workers: int = None, progress: bool = True, metre: str = 'auto') -> dict:
     "Materialize built-in sources, then build the corpus of every source into `out`."
-    folders, skipped = resolve_sources(sources, out, workers, progress)
+    folders, skipped = resolve_sources(sources, out, workers, progress, metre)
     return build_corpus(folders, out, workers, progress, extra_skipped=skipped)
 
 # %% ../nbs/06_corpus.ipynb #a6443953

@@ -59,14 +59,17 @@ def seconds_to_beats(times,        # times, in seconds
 # %% ../nbs/00_midi.ipynb #7f169261
 @dataclass
 class Verdict:
-    "Whether a song is kept (all 4/4) and, if not, why."
-    kept: bool    # True when every time signature is 4/4
-    reason: str   # 'all 4/4', 'no time signature (4/4 assumed)', or what was found, e.g. '4/4 then 2/4 at 31.5 s'
+    "Whether a song is kept (in 4/4 throughout) and why; who decided, and what bars the music showed."
+    kept: bool    # True when the song is taken as 4/4 throughout
+    reason: str   # e.g. 'all 4/4', '4/4 then 2/4 at 31.5 s', '4/4 from the music (file says 1/4; 4-beat bars, confidence 0.93)'
+    source: str = 'file'             # 'file' (its time signatures decided) or 'music' (the bars heard in the notes did)
+    bar: int | None = None           # beats per bar the music shows (4, 3 or 6); None when the music was not asked
+    confidence: float | None = None  # the probability of that bar length, from the music
     def __str__(self): return ('kept: ' if self.kept else 'rejected: ') + self.reason
 
 def four_four_verdict(time_signatures: pd.DataFrame  # columns time (s), numerator, denominator
                      ) -> Verdict:
-    "Keep a song whose time signatures are all 4/4; reject it otherwise, naming what was found."
+    "The file's verdict: keep a song whose time signatures are all 4/4; reject it otherwise, naming what was found."
     if len(time_signatures) == 0: return Verdict(True, 'no time signature (4/4 assumed)')
     ts = time_signatures.sort_values('time')
     # repeated identical signatures (common in multi-track files) say nothing new
@@ -94,7 +97,9 @@ class Song:
     timing: str = 'metrical'       # 'metrical' (ticks per quarter note, a tempo map) or 'smpte' (no tempo map: see `_smpte`)
 
     @property
-    def verdict(self) -> Verdict: return four_four_verdict(self.time_signatures)
+    def verdict(self) -> Verdict:
+        "What the file's time signatures say (the verdict of `metre='file'`); the music's is `grid_verdict`'s (01f)."
+        return four_four_verdict(self.time_signatures)
     @property
     def duration(self) -> float: return float(self.notes.offset.max()) if len(self.notes) else 0.0  # seconds
     @property
@@ -311,7 +316,7 @@ def read_midi(src,                       # path, bytes, pretty_midi.PrettyMIDI o
                 dropped_zero_length=dropped, midi_type=mtype, pm=pm, timing=timing)
 
 def load_song(src, name: str = None, reader: str = 'pretty_midi') -> Song:
-    "`read_midi`, then raise `RejectedSongError` unless the song passes the 4/4 verdict."
+    "`read_midi`, then raise `RejectedSongError` unless the file's time signatures say 4/4 (`metre='file'`; `song_beats` hears the music)."
     song = read_midi(src, name, reader)
     if not song.verdict.kept:
         raise RejectedSongError(f'{song.path + ": " if song.path else ""}rejected: {song.verdict.reason}')

@@ -705,12 +705,12 @@ def task_run(run, task: str | None = None) -> Path:
     if (arm_folder(run, task, 'fine-tuned') / 'finetune.json').exists(): return arm_folder(run, task, 'fine-tuned')
     raise CheckpointError(f'{run}: no fine-tuned model for {task} (run `beatbert finetune {task}` or `beatbert finetune --all`)')
 
-def predict_file(run, src, task: str | None = None, grid: str = 'auto') -> tuple:
+def predict_file(run, src, task: str | None = None, grid: str = 'auto', metre: str = 'auto') -> tuple:
     "Per-beat predictions of a fine-tuned model on a MIDI file (path or bytes): (DataFrame, Beats)."
     from beatbert.beats import song_beats
     m = load_task_model(task_run(run, task))
     if task is not None and m.task.name != task: raise ValueError(f'{run} answers {m.task.name}, not {task}')
-    b = song_beats(src, grid=grid)
+    b = song_beats(src, grid=grid, metre=metre)
     arr = song_arrays(b)
     desc = {k: arr[k].astype(np.int64) for k in DESC_DTYPES} | {'beat': np.arange(len(b))}
     ex = Example(0, 'test', 'file', unpack_features(arr['features']), desc,

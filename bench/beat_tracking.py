@@ -18,7 +18,9 @@ import mir_eval
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository root
 sys.path.insert(0, str(ROOT))
-from beatbert.grid import track_beats, dequantize, grid_trust, file_grid, TRUST_MIN
+from beatbert.grid import dequantize, file_grid
+from beatbert.song_grid import grid_trust, TRUST_MIN
+from beatbert.downbeats import track_beats
 from beatbert.midi import read_midi, Song
 from beatbert.m21 import score_to_midi
 
@@ -148,7 +150,7 @@ def evaluate(path: Path, drift: float, jitter: float, seed: int) -> dict | None:
     end = float(perf.offset.max())
     ref_b, ref_d = ref_b[ref_b <= end + 1e-6], ref_d[ref_d <= end + 1e-6]
     t = time.perf_counter()
-    beats, phase = track_beats(perf)
+    beats, bim = track_beats(perf)
     secs = time.perf_counter() - t
     base = np.arange(0.0, end + 1e-9, 0.5)  # the file's claim: 120 bpm from 0 s, 4/4 bars from 0 s
     est_bpm = 60.0 / np.median(np.diff(beats)) if len(beats) > 1 else float('nan')
@@ -159,7 +161,7 @@ def evaluate(path: Path, drift: float, jitter: float, seed: int) -> dict | None:
                      song.time_signatures, song.tracks)
     trust_perf, trust_orig = grid_trust(perf_song, file_grid(perf_song)), grid_trust(song, file_grid(song))
     return dict(song=path.stem, secs=end, true_bpm=true_bpm, est_bpm=est_bpm, trust_perf=trust_perf, trust_orig=trust_orig,
-                beat_f=_f(ref_b, beats), down_f=_f(ref_d, beats[phase::4]),
+                beat_f=_f(ref_b, beats), down_f=_f(ref_d, beats[bim == 0]),
                 base_beat_f=_f(ref_b, base), base_down_f=_f(ref_d, base[::4]), time=secs)
 
 

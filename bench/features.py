@@ -16,7 +16,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from beatbert.midi import read_midi, midi_bytes
-from beatbert.grid import beat_grid
+from beatbert.song_grid import beat_grid
 from beatbert.beats import make_beats
 from beatbert.features import beat_features, FEATURES
 from beatbert.examples import blues_band
