@@ -16,7 +16,8 @@ from .features import *
 from .pairs import *
 
 # %% auto #0
-__all__ = ['TASK_NAMES', 'COMMANDS', 'inspect_song', 'format_inspect', 'beats_frame', 'UsageError', 'main']
+__all__ = ['TASK_NAMES', 'COMMANDS', 'inspect_song', 'format_inspect', 'beats_frame', 'UsageError', 'torchrun_command',
+           'launch_torchrun', 'main']
 
 # %% ../nbs/90_cli.ipynb #deb1dac4
 def inspect_song(path, grid: str = 'auto') -> dict:
@@ -99,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument('sources', nargs='+', metavar='SRC', help='MIDI folders, or built-in sources: default, music21, band, examples')
     s.add_argument('--out', required=True, help='corpus folder')
     s.add_argument('--workers', type=int, default=None, help='worker processes (default: all cores)')
+    s.add_argument('--scheduler', metavar='ADDRESS', help='a running Dask scheduler (tcp://HOST:8786): build the songs on its '
+                                                         'workers (--out on a disk they share) instead of local processes')
     s = sub.add_parser('transcribe', help='audio to one MIDI file: demucs stems, basic-pitch notes, drums, beats (needs beatbert[audio])')
     s.add_argument('file', metavar='AUDIO'); s.add_argument('--out', required=True, help='MIDI file to write')
     s.add_argument('--stems', help='folder to keep the stems in, as WAV')
@@ -112,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument('--steps', type=int, default=None, help='optimizer steps per model')
     s.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
     s.add_argument('--workers', type=int, default=1, help='DataLoader processes making batches')
+    s.add_argument('--nproc', type=int, default=None, help='train in N processes on this machine (torchrun, DDP: gloo on CPU, NCCL on CUDA)')
     s = sub.add_parser('evaluate', help='print the comparison of a pretraining run again, from its checkpoints')
     s.add_argument('run', help='run folder')
     s = sub.add_parser('attention', help="one attention head over a window of a song, as a standalone HTML page (plotly, offline)")
@@ -137,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument('--out', default='runs/finetune', help='folder for the fine-tuned models and the table')
     s.add_argument('--steps', type=int, default=None, help='optimizer steps per model (default 150)')
     s.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
+    s.add_argument('--nproc', type=int, default=None, help='train in N processes on this machine (torchrun, DDP: gloo on CPU, NCCL on CUDA)')
     s = sub.add_parser('predict', help="per-beat answers of a fine-tuned model on a MIDI file, as CSV")
     s.add_argument('run', metavar='RUN', help='a fine-tuned model folder, or the folder of `finetune` (runs/finetune) with --task')
     s.add_argument('file', metavar='FILE', help='a MIDI file')
@@ -190,7 +195,7 @@ def _pairs(a):
 def _corpus(a):
     from beatbert.corpus import build
     if a.workers is not None and a.workers < 1: raise UsageError(f'--workers must be at least 1, not {a.workers}')
-    r = build(a.sources, a.out, a.workers, progress=sys.stderr.isatty())
+    r = build(a.sources, a.out, a.workers, progress=sys.stderr.isatty(), scheduler=a.scheduler)
     print(f"{a.out}: {r['songs']} songs, {r['beats']} beats, {r['measures']} measures; {r['skipped']} files skipped "
           f"(see {Path(a.out) / 'skipped.csv'}); built {r['built']} in {r['seconds']} s")
     print(r['per_source'].to_string())
@@ -209,6 +214,7 @@ def _pretrain(a):
     if a.device.startswith('cuda'):
         import torch
         if not torch.cuda.is_available(): raise UsageError(f'--device {a.device}: no CUDA device here')
+    if a.nproc is not None: return launch_torchrun(a, 'pretrain')
     pretrain_main(a.corpus, a.out, a.steps, a.device, a.workers, progress=sys.stderr.isatty())
 
 def _evaluate(a):
@@ -243,6 +249,7 @@ def _finetune(a):
     if a.task is not None and a.task not in TASK_NAMES: raise UsageError(f"finetune: unknown task {a.task!r}; tasks: {', '.join(TASK_NAMES)}")
     if a.steps is not None and a.steps < 1: raise UsageError(f'--steps must be at least 1, not {a.steps}')
     if a.all and a.freeze: raise UsageError('finetune --all trains every arm; --freeze is for one TASK')
+    if a.nproc is not None: return launch_torchrun(a, 'finetune')
     finetune_main(a.task, a.all, a.run, a.freeze, a.corpus, a.out, a.steps, a.device, progress=sys.stderr.isatty())
 
 def _predict(a):
@@ -257,6 +264,29 @@ def _predict(a):
     print(f"{out}: {len(df)} beats of {b.song.name}, task {df.attrs['task']}: " +
           ', '.join(f'{c} {int(df[c].sum())} beats' if df[c].dtype == bool else f'{c} mostly {df[c].mode().iloc[0]}' for c in dec))
 
+def torchrun_command(argv: list, nproc: int) -> list:
+    "The torchrun command line (this Python's torch.distributed.run) running `beatbert argv` without --nproc in `nproc` processes."
+    rest, skip = [], False
+    for x in map(str, argv):
+        if skip: skip = False
+        elif x == '--nproc': skip = True
+        elif not x.startswith('--nproc='): rest.append(x)
+    return [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={nproc}', '-m', 'beatbert', *rest]
+
+def launch_torchrun(a, cmd: str) -> int:
+    "Run `beatbert pretrain|finetune` (without --nproc) under torchrun in `a.nproc` processes; torchrun's exit code (2 on failure)."
+    import subprocess
+    if a.nproc < 1: raise UsageError(f'--nproc must be at least 1, not {a.nproc}')
+    if a.device.startswith('cuda'):
+        import torch
+        if torch.cuda.device_count() < a.nproc: raise UsageError(f'--nproc {a.nproc} --device {a.device}: {torch.cuda.device_count()} CUDA devices here')
+    if not (Path(a.corpus) / 'corpus.npz').exists():           # built once, here, before the processes start
+        from beatbert.corpus import build
+        print(f'building the default corpus into {a.corpus} (once; later runs reuse it)', file=sys.stderr)
+        build(['default'], a.corpus, progress=sys.stderr.isatty())
+    env = os.environ | {'OMP_NUM_THREADS': os.environ.get('OMP_NUM_THREADS', str(max(1, (os.cpu_count() or 1) // a.nproc)))}
+    return 0 if subprocess.run(torchrun_command(a.argv, a.nproc), env=env).returncode == 0 else 2
+
 COMMANDS = {'inspect': _inspect, 'beats': _beats, 'features': _features, 'pairs': _pairs, 'corpus': _corpus,
             'transcribe': _transcribe, 'pretrain': _pretrain, 'evaluate': _evaluate, 'attention': _attention,
             'finetune': _finetune, 'predict': _predict}
@@ -264,7 +294,10 @@ COMMANDS = {'inspect': _inspect, 'beats': _beats, 'features': _features, 'pairs'
 def main(argv=None) -> int:
     "Run the `beatbert` command line; returns the exit code (0 ok, 2 bad or rejected input)."
     a = _parser().parse_args(argv)
-    try: COMMANDS[a.cmd](a)
+    a.argv = list(sys.argv[1:] if argv is None else argv)      # as typed: `--nproc` runs it again under torchrun
+    try:
+        code = COMMANDS[a.cmd](a)
+        if code: return code
     except (BeatbertError, ValueError) as e: print(f'beatbert: {e}'.replace('\n', ' '), file=sys.stderr); return 2
     except Exception as e:
         if os.environ.get('BEATBERT_DEBUG'): raise
