@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/91_main.ipynb #9e0826f1
+# %% ../nbs/91_main.ipynb #b236f524
 #| eval: false
 import sys
 from .cli import main

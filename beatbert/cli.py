@@ -116,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
     s.add_argument('--workers', type=int, default=1, help='DataLoader processes making batches')
     s.add_argument('--nproc', type=int, default=None, help='train in N processes on this machine (torchrun, DDP: gloo on CPU, NCCL on CUDA)')
+    s.add_argument('--batch-size', type=int, default=None, help='windows per step, shared by all processes (default 8)')
     s = sub.add_parser('evaluate', help='print the comparison of a pretraining run again, from its checkpoints')
     s.add_argument('run', help='run folder')
     s = sub.add_parser('attention', help="one attention head over a window of a song, as a standalone HTML page (plotly, offline)")
@@ -215,7 +216,9 @@ def _pretrain(a):
         import torch
         if not torch.cuda.is_available(): raise UsageError(f'--device {a.device}: no CUDA device here')
     if a.nproc is not None: return launch_torchrun(a, 'pretrain')
-    pretrain_main(a.corpus, a.out, a.steps, a.device, a.workers, progress=sys.stderr.isatty())
+    if a.batch_size is not None and a.batch_size < 1: raise UsageError(f'--batch-size must be at least 1, not {a.batch_size}')
+    pretrain_main(a.corpus, a.out, a.steps, a.device, a.workers, progress=sys.stderr.isatty(),
+                  **({'batch_size': a.batch_size} if a.batch_size else {}))
 
 def _evaluate(a):
     from beatbert.train import evaluate_run
@@ -277,6 +280,10 @@ def launch_torchrun(a, cmd: str) -> int:
     "Run `beatbert pretrain|finetune` (without --nproc) under torchrun in `a.nproc` processes; torchrun's exit code (2 on failure)."
     import subprocess
     if a.nproc < 1: raise UsageError(f'--nproc must be at least 1, not {a.nproc}')
+    from beatbert.train import TrainConfig
+    from beatbert.tasks import FinetuneConfig
+    batch = getattr(a, 'batch_size', None) or (TrainConfig.batch_size if cmd == 'pretrain' else FinetuneConfig.batch_size)
+    if a.nproc > batch: raise UsageError(f'--nproc {a.nproc}: more processes than the {batch} windows of a batch')
     if a.device.startswith('cuda'):
         import torch
         if torch.cuda.device_count() < a.nproc: raise UsageError(f'--nproc {a.nproc} --device {a.device}: {torch.cuda.device_count()} CUDA devices here')

@@ -211,11 +211,12 @@ def _finished(client, items: list, songs_dir: str, labels_dir: str):
     for f in done: yield f, item.pop(f.key)
 
 def _outcome(f, it: Item) -> dict | None:
-    "The row of a finished task; None when the scheduler gave up on it (KilledWorker); BeatbertError for any other failure."
+    "The row of a finished task, its result let go; None when the scheduler gave up on it (KilledWorker); BeatbertError for any other failure."
     from distributed.scheduler import KilledWorker
-    if f.status != 'error': return f.result()
-    e = f.exception()
-    if isinstance(e, KilledWorker): return None
+    e = f.exception() if f.status == 'error' else None
+    r = f.result() if e is None else None
+    f.release()                                        # held, a result is computed again when its worker dies
+    if e is None or isinstance(e, KilledWorker): return r
     raise BeatbertError(f'{it.path}: the Dask task failed: {type(e).__name__}: {e}'.replace('\n', ' '))
 
 def dask_rows(scheduler,     # a Dask scheduler address ('tcp://HOST:8786') or a distributed.Client
@@ -236,8 +237,8 @@ def dask_rows(scheduler,     # a Dask scheduler address ('tcp://HOST:8786') or a
             (f, _), = _finished(client, [it], *dirs)
             n = f.exception().allowed_failures + 1 if f.status == 'error' else 0
             yield _outcome(f, it) or dict(source=it.source, path=it.path, key=it.key, version=FEATURES_VERSION, status='skipped',
-                                          reason=f'error: KilledWorker: the process building it died {n} times beside other '
-                                                 f'files and {n} times alone (Dask workers)')
+                                          reason=f'error: KilledWorker: the process building it died, {n} time(s) among '
+                                                 f'other files and {n} time(s) alone (Dask workers)')
     finally:
         if client is not scheduler: client.close()
 

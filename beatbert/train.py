@@ -328,6 +328,7 @@ def train(run, tc: TrainConfig, mc: BeatBertConfig, progress: bool = True, stop_
     run = Path(run); run.mkdir(parents=True, exist_ok=True)
     rank, world, device = ddp_start(tc.device)                   # one process unless torchrun started this one
     master = rank == 0                                           # evaluates, writes checkpoints and metrics
+    if tc.batch_size < world: raise BeatbertError(f'a batch of {tc.batch_size} windows cannot be shared by {world} processes; raise the batch size')
     corpus, dev = Corpus(tc.corpus), torch.device(device)
     torch.manual_seed(tc.seed)
     model, start = BeatBert(mc), 0
