@@ -48,13 +48,13 @@ def worker(a):
     from beatbert.model import BeatBertConfig
     tc = TrainConfig(corpus=a.corpus, steps=a.steps, batch_size=a.batch, window=a.window, eval_every=a.steps,
                      checkpoint_every=a.steps, workers=1)
-    train(a.run, tc, BeatBertConfig(**MODELS[a.model]), progress=False)
+    train(a.folder, tc, BeatBertConfig(**MODELS[a.model]), progress=False)
 
 
 def launch(a, run: Path, nproc: int, threads: int) -> dict:
     "Run one arm in fresh processes; its beats/s and median step time from metrics.csv."
     env = os.environ | {'OMP_NUM_THREADS': str(threads)}
-    args = [str(Path(__file__).resolve()), '--worker', 'train', '--run', str(run), '--corpus', a.corpus, '--steps', str(a.steps),
+    args = [str(Path(__file__).resolve()), '--worker', 'train', '--folder', str(run), '--corpus', a.corpus, '--steps', str(a.steps),
             '--batch', str(a.batch), '--window', str(a.window), '--model', a.model]
     cmd = ([sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={nproc}'] if nproc > 1 else [sys.executable]) + args
     t = time.time()
@@ -93,7 +93,7 @@ def main(argv=None):
     ap.add_argument('--rounds', type=int, default=1, help='rounds of the arms (median)')
     ap.add_argument('--beats-per-file', type=float, default=400., help='beats a file of the 170,000 (assumed) for the plan')
     ap.add_argument('--bandwidth', type=float, default=1.25e9, help='network bytes/s between machines for the plan (10 GbE)')
-    ap.add_argument('--worker', help=argparse.SUPPRESS); ap.add_argument('--run', help=argparse.SUPPRESS)
+    ap.add_argument('--worker', help=argparse.SUPPRESS); ap.add_argument('--folder', help=argparse.SUPPRESS)
     ap.add_argument('--numel', type=int, default=0, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.worker: return worker(a)
