@@ -307,8 +307,8 @@ def ddp_backend(device: str) -> str:
 
 def ddp_start(device: str = 'cpu') -> tuple:   # (rank, world size, this process's device)
     "Join torchrun's process group once (gloo on CPU, NCCL on CUDA, a GPU per local rank); one process: (0, 1, device)."
+    if int(os.environ.get('RANK', -1)) == -1: return 0, 1, device            # not started by torchrun
     rank, local, world = ddp_env()
-    if int(os.environ.get('RANK', -1)) == -1: return 0, 1, device
     if torch.device(device).type == 'cuda': device = f'cuda:{local}'; torch.cuda.set_device(device)
     if not dist.is_initialized():
         # rank 0 evaluates while the others wait at the next all-reduce: an hour before a wait counts as a hang
