@@ -10,7 +10,8 @@ processes of one thread each, started fresh for every build, and the scheduler r
 `--scheduler` does), each build into a fresh folder, the four in turn (local 1, Dask 1, local 2, Dask 2), `--rounds`
 times: each figure is the median over rounds. Both engines are timed cold — the pool's processes and the Dask
 workers import beatbert at their first song — but the Dask cluster's own start (scheduler and worker processes, a
-cluster that would already be running) is reported apart. The load average is printed before every build; the
+cluster that would already be running) is reported apart. (The local pool with 1 worker is `build_corpus(workers=1)`:
+it builds in this process, without a pool.) The load average is printed before every build; the
 Dask builds are checked to be byte-identical to the local ones. Materializing the built-in sources (music21
 parsing, MMA rendering) is a one-time cost of the default corpus and is reported apart.
 The last line printed is the headline (target: Dask at 2 workers >= 0.9x the local pool at 2 workers).
@@ -54,6 +55,7 @@ def main(argv=None):
     ap.add_argument('--files', type=int, default=600, help='MIDI files to build in each timed run')
     ap.add_argument('--rounds', type=int, default=1, help='rounds of the four builds (median)')
     ap.add_argument('--no-dask', action='store_true', help='time the local pool only')
+    ap.add_argument('--beats-per-file', type=float, default=400., help='beats a file of the 170,000 (assumed) for the plan by beats')
     a = ap.parse_args(argv)
     src = Path(a.corpus) / 'sources'
     if not src.exists():
@@ -116,6 +118,13 @@ def main(argv=None):
           ', '.join(f'{m} machine(s) {lakh / (per_machine * m) / 3600:.2f} h' for m in (1, 8, 64)) +
           f'; then consolidate {lakh * beats_per_file / (beats / t_cons) / 60:.1f} min on one machine; '
           f'{lakh * beats_per_file * (songs_bytes / beats) / 2**30:.2f} GiB of per-song files')
+    bps = beats / sec[eng2, 2]                                # beats/s of one 2-core machine
+    print(f'  Lakh-sized by beats (170,000 files x {a.beats_per_file:.0f} beats, an assumption: Lakh songs are minutes long; '
+          f'a file costs about its beats): at {bps:.0f} beats/s per 2-core machine: ' +
+          ', '.join(f'{m} machine(s) {lakh * a.beats_per_file / (bps * m) / 3600:.2f} h' for m in (1, 8, 64)) +
+          f'; consolidate {lakh * a.beats_per_file / (beats / t_cons) / 60:.0f} min on one machine; '
+          f'{lakh * a.beats_per_file * (songs_bytes / beats) / 2**30:.1f} GiB of per-song files, '
+          f'{lakh * a.beats_per_file * (npz_bytes / beats) / 2**30:.1f} GiB corpus.npz')
     head = (f'corpus: {len(pick) / sec["local", 1]:.1f} files/s with 1 worker, {len(pick) / sec["local", 2]:.1f} files/s with 2 '
             f'(speed-up {speedup:.2f}); {songs_bytes / beats * 1000 / 1024:.1f} KiB per 1,000 beats on disk')
     if not a.no_dask:

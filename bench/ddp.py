@@ -15,7 +15,8 @@ The arms run in turn, `--rounds` times. A step's time is the difference of `metr
 waiting included); the first --skip steps (compilation, DataLoader start) are left out; beats/s is the global batch's
 real beats over the median step time, the median over rounds. The load average is printed before every arm.
 
-It also times `dist.all_reduce` (gloo, on this machine) of the model's gradient size, and projects one epoch over
+It also times `dist.all_reduce` (gloo, on this machine) of the model's gradient size and the making of one batch in
+one process (what each DataLoader worker does: the pair codes and pair index are the costly part), and projects one epoch over
 170,000 files (--beats-per-file, an assumption: Lakh songs are a few minutes long; the default corpus's own figure is
 printed beside it) on 1, 8 and 64 machines like this one: N ranks per machine at the measured rate, plus a ring
 all-reduce of the gradients per step over a network of --bandwidth bytes/s (10 GbE: 1.25e9) and 50 us latency per hop.
@@ -75,6 +76,18 @@ def allreduce_time(a, numel: int, nproc: int) -> float:
     return json.loads([l for l in r.stdout.splitlines() if l.startswith('{')][-1])['allreduce_s']
 
 
+def batch_time(a, n: int = 5) -> float:
+    "Median seconds of `make_batch` (windows, masks, pair codes, pair index) for one global batch, in this process."
+    from beatbert.corpus import Corpus
+    from beatbert.model import BeatBertConfig
+    from beatbert.train import StepBatches, make_batch
+    sb = StepBatches(Corpus(a.corpus), 'train', a.batch, a.window, 'random', 0.15, 0, True, 0, n + 1, BeatBertConfig(**MODELS[a.model]))
+    make_batch(sb, 0)                                               # compiles what numba compiles
+    ts = []
+    for s in range(1, n + 1): t = time.perf_counter(); make_batch(sb, s); ts.append(time.perf_counter() - t)
+    return float(np.median(ts))
+
+
 def ring(nbytes: float, machines: int, bandwidth: float, latency: float = 50e-6) -> float:
     "Seconds of a ring all-reduce of `nbytes` over `machines` (bandwidth term plus latency per hop)."
     if machines == 1: return 0.0
@@ -118,6 +131,9 @@ def main(argv=None):
     med = {k: {f: float(np.median([r[f] for r in v])) for f in v[0]} for k, v in res.items()}
     one, one1, many = (med[k] for k in arms)
     t_ar = allreduce_time(a, n_params, a.nproc)
+    t_batch = batch_time(a)
+    print(f'  one batch made in one process (windows, masks, pair codes and their index: what a DataLoader worker does), '
+          f'{a.batch} windows of {a.window}: {t_batch * 1e3:.0f} ms, {one["beats_per_step"] / t_batch:,.0f} beats/s per data process')
     print(f'  all_reduce of {n_params:,} float32 ({n_params * 4 / 1e6:.2f} MB) over {a.nproc} local ranks (gloo): {t_ar * 1e3:.2f} ms '
           f'({t_ar / many["step_s"] * 100:.1f} % of a step)')
     print(f'  {a.nproc} ranks / 1 rank on all cores: {many["beats_s"] / one["beats_s"]:.2f}; '
