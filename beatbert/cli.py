@@ -4,7 +4,7 @@
 
 # %% ../nbs/90_cli.ipynb #909a3cd7
 from __future__ import annotations
-import argparse, json, os, sys
+import argparse, json, os, subprocess, sys
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -18,7 +18,8 @@ from .pairs import *
 from .layout import DEFAULT_CORPUS, DEFAULT_RUN, FINETUNE_RUN, PAIRS, model_run
 
 # %% auto #0
-__all__ = ['SUBCOMMANDS', 'GRID_WORDS', 'UsageError', 'subcommand', 'main', 'inspect_song', 'format_inspect', 'beats_frame']
+__all__ = ['SUBCOMMANDS', 'GRID_WORDS', 'UsageError', 'subcommand', 'main', 'inspect_song', 'format_inspect', 'beats_frame',
+           'torchrun_command', 'launch_torchrun']
 
 # %% ../nbs/90_cli.ipynb #e1458ce2
 class UsageError(BeatbertError):
@@ -46,7 +47,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     "Run the `beatbert` command line; returns the exit code (0 ok, 2 bad or rejected input)."
     a = _parser().parse_args(argv)
-    try: SUBCOMMANDS[a.cmd][2](a)
+    a.argv = list(sys.argv[1:] if argv is None else argv)      # as typed: `--nproc` runs it again under torchrun
+    try:
+        code = SUBCOMMANDS[a.cmd][2](a)
+        if code: return code
     except (BeatbertError, ValueError) as e: print(f'beatbert: {e}'.replace('\n', ' '), file=sys.stderr); return 2
     except Exception as e:
         if os.environ.get('BEATBERT_DEBUG'): raise
@@ -202,12 +206,14 @@ def _corpus_args(p):
     s.add_argument('--out', required=True, help='corpus folder')
     s.add_argument('--workers', type=int, default=None, help='worker processes (default: all cores)')
     s.add_argument('--metre', choices=['auto', 'file', 'music'], default='auto', help="for the songs of MIDI folders (built-in sources: 'file')")
+    s.add_argument('--scheduler', metavar='ADDRESS', help='a running Dask scheduler (tcp://HOST:8786): build the songs on its '
+                                                         'workers (--out on a disk they share) instead of local processes')
 
 @subcommand('corpus', 'build a corpus of beat features from MIDI folders or built-in sources', _corpus_args)
 def _corpus(a):
     from beatbert.corpus import build
     if a.workers is not None and a.workers < 1: raise UsageError(f'--workers must be at least 1, not {a.workers}')
-    r = build(a.sources, a.out, a.workers, progress=sys.stderr.isatty(), metre=a.metre)
+    r = build(a.sources, a.out, a.workers, progress=sys.stderr.isatty(), metre=a.metre, scheduler=a.scheduler)
     print(f"{a.out}: {r['songs']} songs, {r['beats']} beats, {r['measures']} measures; {r['skipped']} files skipped "
           f"(see {Path(a.out) / 'skipped.csv'}); built {r['built']} in {r['seconds']} s")
     print(r['per_source'].to_string())
@@ -238,6 +244,8 @@ def _pretrain_args(p):
     p.add_argument('--steps', type=int, default=None, help='optimizer steps per model')
     p.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
     p.add_argument('--workers', type=int, default=1, help='DataLoader processes making batches')
+    p.add_argument('--nproc', type=int, default=None, metavar='N', help='train in N processes on this machine (torchrun, DDP: gloo on CPU, NCCL on CUDA)')
+    p.add_argument('--batch-size', type=int, default=None, help='windows per step, shared by all processes (default 8)')
 
 @subcommand('pretrain', 'the main job: pretrain BeatBert with and without pair features, print the comparison', _pretrain_args)
 def _pretrain(a):
@@ -245,7 +253,10 @@ def _pretrain(a):
     if a.device.startswith('cuda'):
         import torch
         if not torch.cuda.is_available(): raise UsageError(f'--device {a.device}: no CUDA device here')
-    pretrain_main(a.corpus, a.out, a.steps, a.device, a.workers, progress=sys.stderr.isatty())
+    if a.nproc is not None: return launch_torchrun(a, 'pretrain')
+    if a.batch_size is not None and a.batch_size < 1: raise UsageError(f'--batch-size must be at least 1, not {a.batch_size}')
+    pretrain_main(a.corpus, a.out, a.steps, a.device, a.workers, progress=sys.stderr.isatty(),
+                  **({'batch_size': a.batch_size} if a.batch_size else {}))
 
 # %% ../nbs/90_cli.ipynb #419e6687
 def _evaluate_args(p): p.add_argument('run', help='run folder')
@@ -303,6 +314,7 @@ def _finetune_args(p):
     p.add_argument('--out', default=str(FINETUNE_RUN), help='folder for the fine-tuned models and the table')
     p.add_argument('--steps', type=int, default=None, help='optimizer steps per model (default 150)')
     p.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
+    p.add_argument('--nproc', type=int, default=None, metavar='N', help='train in N processes on this machine (torchrun, DDP: gloo on CPU, NCCL on CUDA)')
 
 @subcommand('finetune', 'fine-tune the pretrained BeatBert on a music-theory task beside its baselines; '
                         '--all: every task, four arms, one table', _finetune_args, formatter_class=_TaskHelp)
@@ -312,6 +324,7 @@ def _finetune(a):
     if a.task is not None and a.task not in TASKS: raise UsageError(f"finetune: unknown task {a.task!r}; tasks: {', '.join(TASKS)}")
     if a.steps is not None and a.steps < 1: raise UsageError(f'--steps must be at least 1, not {a.steps}')
     if a.all and a.freeze: raise UsageError('finetune --all trains every arm; --freeze is for one TASK')
+    if a.nproc is not None: return launch_torchrun(a, 'finetune')
     finetune_main(a.task, a.all, a.run, a.freeze, a.corpus, a.out, a.steps, a.device, progress=sys.stderr.isatty())
 
 # %% ../nbs/90_cli.ipynb #4e247e32
@@ -334,3 +347,30 @@ def _predict(a):
     dec = [c for c in df.columns if 'p_' + c in df.columns]
     print(f"{out}: {len(df)} beats of {b.song.name}, task {df.attrs['task']}: " +
           ', '.join(f'{c} {int(df[c].sum())} beats' if df[c].dtype == bool else f'{c} mostly {df[c].mode().iloc[0]}' for c in dec))
+
+# %% ../nbs/90_cli.ipynb #59f82d8e
+def torchrun_command(argv: list, nproc: int) -> list:
+    "The torchrun command line (this Python's torch.distributed.run) running `beatbert argv` without --nproc in `nproc` processes."
+    rest, skip = [], False
+    for x in map(str, argv):
+        if skip: skip = False
+        elif x == '--nproc': skip = True
+        elif not x.startswith('--nproc='): rest.append(x)
+    return [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={nproc}', '-m', 'beatbert', *rest]
+
+def launch_torchrun(a, cmd: str) -> int:
+    "Run `beatbert pretrain|finetune` (without --nproc) under torchrun in `a.nproc` processes; torchrun's exit code (2 on failure)."
+    if a.nproc < 1: raise UsageError(f'--nproc must be at least 1, not {a.nproc}')
+    from beatbert.train import TrainConfig
+    from beatbert.tasks import FinetuneConfig
+    batch = getattr(a, 'batch_size', None) or (TrainConfig.batch_size if cmd == 'pretrain' else FinetuneConfig.batch_size)
+    if a.nproc > batch: raise UsageError(f'--nproc {a.nproc}: more processes than the {batch} windows of a batch')
+    if a.device.startswith('cuda'):
+        import torch
+        if torch.cuda.device_count() < a.nproc: raise UsageError(f'--nproc {a.nproc} --device {a.device}: {torch.cuda.device_count()} CUDA devices here')
+    if not (Path(a.corpus) / 'corpus.npz').exists():           # built once, here, before the processes start
+        from beatbert.corpus import build
+        print(f'building the default corpus into {a.corpus} (once; later runs reuse it)', file=sys.stderr)
+        build(['default'], a.corpus, progress=sys.stderr.isatty())
+    env = os.environ | {'OMP_NUM_THREADS': os.environ.get('OMP_NUM_THREADS', str(max(1, (os.cpu_count() or 1) // a.nproc)))}
+    return 0 if subprocess.run(torchrun_command(a.argv, a.nproc), env=env).returncode == 0 else 2

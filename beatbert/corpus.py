@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_corpus.ipynb #37e6169c
 from __future__ import annotations
-import hashlib, json, os, shutil, sys, time
+import hashlib, json, os, shutil, sys, threading, time, zipfile
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -21,8 +21,8 @@ from .m21 import materialize_music21
 # %% auto #0
 __all__ = ['PIPELINE_VERSION', 'FEATURES_VERSION', 'DESC_DTYPES', 'SPLITS', 'MIDI_SUFFIXES', 'BUILTIN', 'BAND_SONGS',
            'song_arrays', 'unpack_features', 'fingerprint', 'split_of', 'Item', 'scan_folder', 'process_item',
-           'consolidate', 'build_corpus', 'merge_corpora', 'Corpus', 'materialize_band', 'materialize_examples',
-           'resolve_sources', 'build', 'lakh_plan']
+           'consolidate', 'build_corpus', 'dask_rows', 'merge_corpora', 'Corpus', 'materialize_band',
+           'materialize_examples', 'resolve_sources', 'build', 'lakh_plan']
 
 # %% ../nbs/06_corpus.ipynb #d4452d01
 PIPELINE_VERSION = 2   # bump when what a song becomes changes while the feature registry does not (grids, bars, verdicts, roles)
@@ -47,10 +47,17 @@ def fingerprint(packed: np.ndarray) -> str:
     "A transposition-invariant fingerprint of a song: the hash of its packed features (features are relative)."
     return hashlib.sha1(packed.tobytes()).hexdigest()[:16]
 
+def _savez(path: Path, arrays: dict):
+    "`np.savez_compressed` with every member dated 1980-01-01: the same arrays give the same bytes, whenever and wherever built."
+    with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as z:   # numpy's savez dates each member by the clock
+        for k, a in arrays.items():
+            info = zipfile.ZipInfo(f'{k}.npy', date_time=(1980, 1, 1, 0, 0, 0)); info.compress_type = zipfile.ZIP_DEFLATED
+            with z.open(info, 'w', force_zip64=True) as f: np.lib.format.write_array(f, np.asanyarray(a), allow_pickle=False)
+
 def _atomic_savez(path: Path, **arrays):
-    "Write a compressed .npz to `path` through a temporary file and a rename."
-    tmp = path.with_suffix(f'.tmp{os.getpid()}.npz')
-    np.savez_compressed(tmp, **arrays); os.replace(tmp, path)
+    "Write a compressed .npz to `path` through a temporary file (of this process and thread) and a rename."
+    tmp = path.with_suffix(f'.tmp{os.getpid()}-{threading.get_ident()}.npz')
+    _savez(tmp, arrays); os.replace(tmp, path)
 
 # %% ../nbs/06_corpus.ipynb #aa472381
 SPLITS = {'train': 0.8, 'valid': 0.1, 'test': 0.1}
@@ -148,6 +155,7 @@ def build_corpus(sources,                 # folders, or (name, folder, grid mode
                  progress: bool = True,   # show a progress bar
                  extra_skipped: list = (),# skipped rows from materializing built-in sources
                  shard: tuple = (0, 1),   # (k, m): build only the files whose key falls in shard k of m
+                 scheduler=None,          # a Dask scheduler address (tcp://HOST:8786) or Client: build on its workers
                 ) -> dict:                # summary: songs, beats, measures, skipped, seconds, per source
     "Build (or complete) a corpus from MIDI folders into `out`; returns a summary."
     t0 = time.time()
@@ -172,7 +180,8 @@ def build_corpus(sources,                 # folders, or (name, folder, grid mode
         workers = workers or os.cpu_count() or 1
         bar = tqdm(total=len(todo), desc='corpus', unit='song', disable=not progress, file=sys.stderr)
         with open(index_path, 'a') as log:
-            if workers == 1: results = map(_work, args)
+            if scheduler is not None: results, workers = dask_rows(scheduler, args), 1   # no local pool
+            elif workers == 1: results = map(_work, args)
             else:
                 pool = get_context('spawn').Pool(workers)
                 results = pool.imap_unordered(_work, args, chunksize=max(1, min(16, len(args) // (8 * workers))))
@@ -195,6 +204,47 @@ def build_corpus(sources,                 # folders, or (name, folder, grid mode
                                      drums=('drums', 'mean'))
     return dict(songs=len(meta), beats=int(meta.beats.sum()), measures=int(meta.measures.sum()), skipped=len(skipped),
                 built=len(todo), seconds=round(time.time() - t0, 1), per_source=per)
+
+# %% ../nbs/06_corpus.ipynb #60d4066a
+def _finished(client, items: list, songs_dir: str, labels_dir: str):
+    "Yield (future, item) of process_item over `items` on the Dask cluster of `client`, as each task finishes or fails."
+    from distributed import as_completed
+    futs = client.map(process_item, items, songs_dir=songs_dir, labels_dir=labels_dir, pure=False)
+    item = {f.key: it for f, it in zip(futs, items)}
+    done = as_completed(futs); del futs                    # a result is let go as soon as its row is read
+    for f in done: yield f, item.pop(f.key)
+
+def _outcome(f, it: Item) -> dict | None:
+    "The row of a finished task, its result let go; None when the scheduler gave up on it (KilledWorker); BeatbertError for any other failure."
+    from distributed.scheduler import KilledWorker
+    e = f.exception() if f.status == 'error' else None
+    r = f.result() if e is None else None
+    f.release()                                        # held, a result is computed again when its worker dies
+    if e is None or isinstance(e, KilledWorker): return r
+    raise BeatbertError(f'{it.path}: the Dask task failed: {type(e).__name__}: {e}'.replace('\n', ' '))
+
+def dask_rows(scheduler,     # a Dask scheduler address ('tcp://HOST:8786') or a distributed.Client
+              args: list     # (item, songs_dir, labels_dir) per file to build, as the local pool gets them
+             ):              # yields process_item's row of every file, in the order they finish
+    "process_item over a Dask cluster (client.map, as_completed); a file that kills its worker when run alone is a skipped row."
+    from distributed import Client
+    try: client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    except OSError as e: raise BeatbertError(f'{scheduler}: no Dask scheduler answers there ({e})'.replace('\n', ' ')) from None
+    dirs = args[0][1:] if args else ('', '')
+    try:
+        suspects = []
+        for f, it in _finished(client, [a[0] for a in args], *dirs):
+            r = _outcome(f, it)
+            if r is None: suspects.append(it)              # given up on: maybe only queued on a worker that died
+            else: yield r
+        for it in suspects:                                # alone now: nothing else dies with it
+            (f, _), = _finished(client, [it], *dirs)
+            n = f.exception().allowed_failures + 1 if f.status == 'error' else 0
+            yield _outcome(f, it) or dict(source=it.source, path=it.path, key=it.key, version=FEATURES_VERSION, status='skipped',
+                                          reason=f'error: KilledWorker: the process building it died, {n} time(s) among '
+                                                 f'other files and {n} time(s) alone (Dask workers)')
+    finally:
+        if client is not scheduler: client.close()
 
 # %% ../nbs/06_corpus.ipynb #cf10c187
 def merge_corpora(parts, out) -> dict:
@@ -277,10 +327,11 @@ def resolve_sources(sources, out, workers: int = None, progress: bool = True, me
         else: raise BeatbertError(f"{s}: neither a folder nor a built-in source ({', '.join(BUILTIN)})")
     return folders, skipped
 
-def build(sources, out, workers: int = None, progress: bool = True, metre: str = 'auto') -> dict:
+def build(sources, out, workers: int = None, progress: bool = True, metre: str = 'auto',
+          scheduler=None) -> dict:   # a Dask scheduler address or Client: the songs are built on its workers
     "Materialize built-in sources, then build the corpus of every source into `out`."
     folders, skipped = resolve_sources(sources, out, workers, progress, metre)
-    return build_corpus(folders, out, workers, progress, extra_skipped=skipped)
+    return build_corpus(folders, out, workers, progress, extra_skipped=skipped, scheduler=scheduler)
 
 # %% ../nbs/06_corpus.ipynb #a6443953
 def lakh_plan(files_per_s: float,      # files built per second by one worker

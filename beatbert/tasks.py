@@ -26,10 +26,10 @@ __all__ = ['SCALE_CLASSES', 'SCALE_OF', 'INTERVALS', 'TASKS', 'METRE_COLS', 'EVI
            'ARMS', 'Output', 'Task', 'head_slices', 'tonic_pc', 'downbeats', 'task_targets', 'metre_bits',
            'phase_shift', 'lift_midi', 'song_record', 'ks_profiles', 'pc_hist', 'window_keys', 'onset_phase',
            'blues_forms', 'baseline', 'Example', 'beat_times', 'aligned', 'task_examples', 'describe', 'TaskModel',
-           'pos_weights', 'FinetuneConfig', 'task_batch', 'train_windows', 'predict', 'finetune', 'save_task_model',
-           'load_task_model', 'events', 'event_counts', 'song_counts', 'scores', 'choose_thresholds', 'bootstrap',
-           'resamples', 'evaluate_task', 'format_results', 'finetune_all', 'finetune_main', 'load_pretrained_config',
-           'task_run', 'predict_file', 'prediction_figure']
+           'pos_weights', 'FinetuneConfig', 'task_batch', 'train_windows', 'predict', 'finetune', 'share_weights',
+           'save_task_model', 'load_task_model', 'events', 'event_counts', 'song_counts', 'scores', 'choose_thresholds',
+           'bootstrap', 'resamples', 'evaluate_task', 'format_results', 'finetune_all', 'finetune_main',
+           'load_pretrained_config', 'task_run', 'predict_file', 'prediction_figure']
 
 # %% ../nbs/10_tasks.ipynb #9470b277
 @dataclass(frozen=True)
@@ -388,20 +388,23 @@ class TaskModel(nn.Module):
     def forward(self, bits: torch.Tensor,          # (B, N, F) feature bits
                 codes=None,                        # (B, N, N, G) pair codes or a PairIndex (None without pairs)
                 pad: torch.Tensor | None = None,   # (B, N) bool padding
-                targets: dict | None = None        # {output: (B, N) int64, -1 = no label}
+                targets: dict | None = None,       # {output: (B, N) int64, -1 = no label}
+                weights: dict | None = None        # {output: factor of its mean loss}: a DDP rank's share (`finetune`)
                ) -> tuple:                         # logits (B, N, W), loss or None
         "Task logits of every beat and, given targets, the summed loss of the outputs."
         logits = self.head(self.encoder.encode(bits, codes, None, pad))         # (B, N, W) on the hidden states
         if targets is None: return logits, None
-        loss = logits.new_zeros(())
+        # under DDP every rank's loss must reach every parameter, even when its share has no label
+        loss = logits.new_zeros(()) if weights is None else logits.sum() * 0.
         for k, o in enumerate(self.task.outputs):
             y = targets[o.name]                                                 # (B, N)
             ok = y >= 0
             if pad is not None: ok &= ~pad
             if not ok.any(): continue
             z = logits[..., self.slices[o.name]][ok]                            # (M, width)
-            if o.kind == 'class': loss = loss + F_.cross_entropy(z, y[ok])
-            else: loss = loss + F_.binary_cross_entropy_with_logits(z[:, 0], y[ok].float(), pos_weight=self.pos_weight[k])
+            w = 1. if weights is None else weights[o.name]
+            if o.kind == 'class': loss = loss + w * F_.cross_entropy(z, y[ok])
+            else: loss = loss + w * F_.binary_cross_entropy_with_logits(z[:, 0], y[ok].float(), pos_weight=self.pos_weight[k])
         return logits, loss
 
 def pos_weights(examples: list, task: Task, cap: float = 10.) -> dict:
@@ -485,28 +488,35 @@ def predict(model: TaskModel, examples: list, window: int = 128, batch_size: int
 def finetune(task: str, examples: list, pretrained, out, freeze: bool = False, fc: FinetuneConfig | None = None,
              progress: bool = True) -> TaskModel:
     "Train the head (and, unless frozen, the encoder) of a pretrained run on a task; save it with valid-split thresholds."
-    from beatbert.train import load_model
+    from beatbert.train import load_model, ddp_start
     fc, t = fc or FinetuneConfig(), TASKS[task]
     if not any(e.split == 'train' for e in examples): raise BeatbertError(f'{task}: no training songs')
+    rank, world, dev = ddp_start(fc.device)            # one process unless torchrun started this one (then rank 0 writes)
+    if fc.batch_size < world: raise BeatbertError(f'a batch of {fc.batch_size} windows cannot be shared by {world} processes')
     encoder, meta = load_model(pretrained)
     torch.manual_seed(fc.seed)
-    model = TaskModel(encoder, t, pos_weights(examples, t)).to(fc.device)
+    model = TaskModel(encoder, t, pos_weights(examples, t)).to(dev)
     if freeze: encoder.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
     peak = fc.probe_lr if freeze else fc.lr
     opt = torch.optim.AdamW(params, lr=peak, betas=(0.9, 0.95), weight_decay=fc.weight_decay)
-    bar = tqdm(range(fc.steps), desc=f'{task} {Path(out).name}', disable=not progress, file=sys.stderr)
+    ddp = model if world == 1 else torch.nn.parallel.DistributedDataParallel(model, device_ids=[torch.device(dev).index] if 'cuda' in dev else None)
+    bar = tqdm(range(fc.steps), desc=f'{task} {Path(out).name}', disable=not progress or rank > 0, file=sys.stderr)
     rows, t0 = [], time.time()
     for step in bar:
         for g in opt.param_groups: g['lr'] = _lr(step, fc, peak)
-        torch.manual_seed(fc.seed * 1_000_003 + step)
+        torch.manual_seed(fc.seed * 1_000_003 + step + (rank << 40))
         model.train(); encoder.train(not freeze)
-        b = task_batch(examples, train_windows(examples, fc, step), t, encoder.config)
-        idx = b['index'].to(fc.device) if b['index'] is not None else None
-        _, loss = model(b['bits'].to(fc.device), idx, b['pad'].to(fc.device), {k: v.to(fc.device) for k, v in b['y'].items()})
-        opt.zero_grad(set_to_none=True); loss.backward()
+        wins = train_windows(examples, fc, step)
+        b = task_batch(examples, wins[rank::world], t, encoder.config)                 # this rank's windows (all of them in one process)
+        w = share_weights(examples, wins, rank, world, t) if world > 1 else None
+        idx = b['index'].to(dev) if b['index'] is not None else None
+        _, loss = ddp(b['bits'].to(dev), idx, b['pad'].to(dev), {k: v.to(dev) for k, v in b['y'].items()}, w)
+        opt.zero_grad(set_to_none=True); (loss * world).backward()                  # DDP averages: the shares add up
         torch.nn.utils.clip_grad_norm_(params, fc.clip); opt.step()
+        if world > 1: loss = loss.detach().clone(); torch.distributed.all_reduce(loss)   # the whole batch's loss
         rows.append({'step': step, 'loss': loss.item(), 'seconds': time.time() - t0}); bar.set_postfix(loss=f'{loss.item():.3f}')
+    if rank > 0: return model                           # rank 0 chooses thresholds and writes
     valid = [e for e in examples if e.split == 'valid']
     valid = [valid[k] for k in sorted(np.random.default_rng(fc.seed).permutation(len(valid))[:VALID_SONGS])]
     thr = choose_thresholds(t, valid, predict(model, valid, fc.window, device=fc.device)) if valid else {}
@@ -516,6 +526,11 @@ def finetune(task: str, examples: list, pretrained, out, freeze: bool = False, f
     pd.DataFrame(rows).to_csv(Path(out) / 'metrics.csv', index=False)
     model.thresholds = thr
     return model
+
+def share_weights(examples: list, wins: list, rank: int, world: int, task: Task) -> dict:
+    "Per output, the labelled beats of rank's windows (wins[rank::world]) over those of all `wins`: its mean loss's factor under DDP."
+    n = lambda ws, o: sum(int((examples[k].y[o.name][a:e] >= 0).sum()) for k, a, e in ws)
+    return {o.name: n(wins[rank::world], o) / max(1, n(wins, o)) for o in task.outputs}
 
 def save_task_model(out, model: TaskModel, info: dict):
     "Weights as safetensors, the task, the encoder's config and `info` as JSON."
@@ -646,6 +661,7 @@ def format_results(df: pd.DataFrame) -> str:
 def finetune_all(corpus=str(DEFAULT_CORPUS), pretrained=str(DEFAULT_RUN), out=str(FINETUNE_RUN),
                  tasks=None, fc: FinetuneConfig | None = None, arms=None, progress: bool = True) -> pd.DataFrame:
     "Every task: examples, baselines, the four arms trained identically; print and save the table and the data sizes."
+    from beatbert.train import ddp_env
     fc, out, pretrained = fc or FinetuneConfig(), Path(out), Path(pretrained)
     c = Corpus(corpus)
     tabs, sizes = [], []
@@ -658,8 +674,10 @@ def finetune_all(corpus=str(DEFAULT_CORPUS), pretrained=str(DEFAULT_RUN), out=st
             if arms and arm not in arms: continue
             models[arm] = finetune(task, ex, pretrained / run, arm_folder(out, task, arm),
                                    frozen, fc, progress)
+        if ddp_env()[0] > 0: continue                                # under torchrun: rank 0 scores and writes
         tabs.append(evaluate_task(task, ex, models, fc))
         print(f'{task}: {len(ex)} songs, {time.time() - t0:.0f} s', file=sys.stderr)
+    if ddp_env()[0] > 0: return None
     res, size = pd.concat(tabs, ignore_index=True), pd.concat(sizes, ignore_index=True)
     out.mkdir(parents=True, exist_ok=True)
     res.to_csv(out / 'results.csv', index=False); size.to_csv(out / 'data.csv', index=False)
@@ -671,7 +689,7 @@ def finetune_main(task: str | None = None, all_tasks: bool = False, run: str | N
                   corpus: str = str(DEFAULT_CORPUS), out: str = str(FINETUNE_RUN), steps: int | None = None,
                   device: str = 'cpu', progress: bool = True) -> pd.DataFrame:
     "One task (one arm) or every task (four arms): train, score beside the baselines, print the table."
-    from beatbert.train import pretrain_main
+    from beatbert.train import pretrain_main, ddp_env
     if all_tasks == (task is not None): raise ValueError('name one TASK, or --all')
     if task is not None and task not in TASKS: raise ValueError(f'unknown task {task!r}; tasks: {", ".join(TASKS)}')
     fc = FinetuneConfig(device=device, **({'steps': steps} if steps else {}))
@@ -684,6 +702,7 @@ def finetune_main(task: str | None = None, all_tasks: bool = False, run: str | N
     ex, left = task_examples(Corpus(corpus), task, fc.seed, progress=progress)
     arm = ('no pairs, ' if not load_pretrained_config(pre).pair_layers else '') + ('probe' if freeze else 'fine-tuned')
     model = finetune(task, ex, pre, arm_folder(out, task, arm), freeze, fc, progress)
+    if ddp_env()[0] > 0: return None                                 # under torchrun: rank 0 scores and prints
     res = evaluate_task(task, ex, {arm: model}, fc)
     print(describe(ex, task).to_string(index=False))
     print(format_results(res))

@@ -21,9 +21,9 @@ from .layout import DEFAULT_CORPUS, DEFAULT_RUN, PAIRS, NOPAIRS
 # %% auto #0
 __all__ = ['STRATEGIES', 'LOOKS_BACK_IDX', 'COPY_LAGS', 'RUN_NAMES', 'choose_masked', 'hide_inputs', 'auc_per_feature', 'f1',
            'metrics', 'Baselines', 'BeatWindows', 'collate_windows', 'StepBatches', 'window_batch', 'masked_index',
-           'make_batch', 'CheckpointError', 'TrainConfig', 'lr_at', 'save_checkpoint', 'load_model', 'load_optimizer',
-           'eval_batches', 'predict_masked', 'valid_loss', 'train', 'compare', 'format_table', 'pretrain_main',
-           'evaluate_run']
+           'make_batch', 'rank_share', 'CheckpointError', 'TrainConfig', 'lr_at', 'save_checkpoint', 'load_model',
+           'load_optimizer', 'eval_batches', 'predict_masked', 'ddp_env', 'ddp_backend', 'ddp_start', 'valid_loss',
+           'train', 'compare', 'format_table', 'pretrain_main', 'evaluate_run']
 
 # %% ../nbs/08_pretrain.ipynb #5ae24595
 STRATEGIES = ('random', 'measures', 'spans')
@@ -168,10 +168,11 @@ from .model import BeatBert, BeatBertConfig, pair_index
 class StepBatches(torch.utils.data.Dataset):
     "The training batch of every step, a function of (seed, step): windows, masks, hidden inputs, masked pair codes."
     def __init__(self, corpus: Corpus, split: str, batch_size: int, length: int, strategy: str, rate: float,
-                 seed: int, pairs: bool, first_step: int = 0, steps: int = 0, model_config: BeatBertConfig | None = None):
+                 seed: int, pairs: bool, first_step: int = 0, steps: int = 0, model_config: BeatBertConfig | None = None,
+                 rank: int = 0, world: int = 1):   # this process's share of every batch (`rank_share`)
         self.w = BeatWindows(corpus, split, length, 'random', seed, pairs=pairs)
         self.c, self.B, self.strategy, self.rate, self.seed, self.pairs = corpus, batch_size, strategy, rate, seed, pairs
-        self.first, self.steps, self.mc = first_step, steps, model_config
+        self.first, self.steps, self.mc, self.rank, self.world = first_step, steps, model_config, rank, world
         n = np.array([corpus.n_beats(s) for s in self.w.songs], float)
         self.p = n / n.sum()                                              # songs drawn in proportion to their beats
     def __len__(self): return self.steps - self.first
@@ -206,8 +207,20 @@ def make_batch(sb: StepBatches, step: int) -> dict:
     g = torch.Generator().manual_seed(int(rng.integers(1 << 62)))
     masked = choose_masked(b['pad'], bim, sb.strategy, sb.rate, g)
     out = {'targets': b['bits'], 'inputs': hide_inputs(b['bits'], masked), 'masked': masked, 'pad': b['pad'], 'step': step}
-    if sb.pairs: out['index'] = masked_index(sb.c, wins, masked, sb.mc)
+    out, wins = rank_share(out, wins, sb.rank, sb.world)                        # one process: the whole batch
+    if sb.pairs: out['index'] = masked_index(sb.c, wins, out['masked'], sb.mc)
     return out
+
+# %% ../nbs/08_pretrain.ipynb #b4700288
+def rank_share(b: dict, wins: list, rank: int = 0, world: int = 1) -> tuple:   # (share, its windows)
+    "Rank `rank`'s windows of a global batch (strided), trimmed to the longest; 'scored' and 'beats' count the whole batch."
+    if not 0 <= rank < world: raise ValueError(f'rank {rank} of {world} processes')
+    if len(wins) < world: raise BeatbertError(f'a batch of {len(wins)} windows cannot be shared by {world} processes; raise the batch size')
+    sel = list(range(rank, len(wins), world))
+    n = max(e - a for _, a, e in (wins[j] for j in sel))                       # the share's longest window
+    out = {'scored': int((b['masked'] & ~b['pad']).sum()), 'beats': int((~b['pad']).sum())}   # over the global batch
+    out |= {k: v[sel, :n] if torch.is_tensor(v) and v.dim() > 1 else v for k, v in b.items()}
+    return out, [wins[j] for j in sel]
 
 # %% ../nbs/08_pretrain.ipynb #201a7980
 from safetensors.torch import save_file, load_file
@@ -316,6 +329,30 @@ def predict_masked(model: BeatBert, corpus: Corpus, split: str, tc: TrainConfig,
                 out.setdefault(name, []).append(p[sel])
     return {k: np.concatenate(v) if v else np.zeros((0, model.config.n_features)) for k, v in out.items()}
 
+# %% ../nbs/08_pretrain.ipynb #8c63fad7
+import torch.distributed as dist
+from datetime import timedelta
+
+def ddp_env() -> tuple:   # (rank, local rank, world size)
+    "This process's place when torchrun launched it (`RANK` set), else (0, 0, 1)."
+    if int(os.environ.get('RANK', -1)) == -1: return 0, 0, 1
+    return int(os.environ['RANK']), int(os.environ.get('LOCAL_RANK', 0)), int(os.environ['WORLD_SIZE'])
+
+def ddp_backend(device: str) -> str:
+    "The process group's backend for a device: NCCL for CUDA, gloo otherwise."
+    return 'nccl' if torch.device(device).type == 'cuda' else 'gloo'
+
+def ddp_start(device: str = 'cpu') -> tuple:   # (rank, world size, this process's device)
+    "Join torchrun's process group once (gloo on CPU, NCCL on CUDA, a GPU per local rank); one process: (0, 1, device)."
+    if int(os.environ.get('RANK', -1)) == -1: return 0, 1, device            # not started by torchrun
+    rank, local, world = ddp_env()
+    if torch.device(device).type == 'cuda': device = f'cuda:{local}'; torch.cuda.set_device(device)
+    if not dist.is_initialized():
+        # rank 0 evaluates while the others wait at the next all-reduce: an hour before a wait counts as a hang
+        dist.init_process_group(ddp_backend(device), timeout=timedelta(hours=1))
+        import atexit; atexit.register(lambda: dist.is_initialized() and dist.destroy_process_group())
+    return rank, world, device
+
 # %% ../nbs/08_pretrain.ipynb #a04fadd5
 def valid_loss(model: BeatBert, corpus: Corpus, tc: TrainConfig, limit: int = 64) -> float:
     "Mean masked BCE per beat on (the first `limit` windows of) the valid split."
@@ -326,7 +363,10 @@ def valid_loss(model: BeatBert, corpus: Corpus, tc: TrainConfig, limit: int = 64
 def train(run, tc: TrainConfig, mc: BeatBertConfig, progress: bool = True, stop_at: int | None = None) -> pd.DataFrame:
     "Pretrain (or resume) a BeatBert into the folder `run`; returns the metrics table. `stop_at`: stop after that step."
     run = Path(run); run.mkdir(parents=True, exist_ok=True)
-    corpus, dev = Corpus(tc.corpus), torch.device(tc.device)
+    rank, world, device = ddp_start(tc.device)                   # one process unless torchrun started this one
+    master = rank == 0                                           # evaluates, writes checkpoints and metrics
+    if tc.batch_size < world: raise BeatbertError(f'a batch of {tc.batch_size} windows cannot be shared by {world} processes; raise the batch size')
+    corpus, dev = Corpus(tc.corpus), torch.device(device)
     torch.manual_seed(tc.seed)
     model, start = BeatBert(mc), 0
     opt = torch.optim.AdamW(model.parameters(), lr=tc.lr, betas=(0.9, 0.95), weight_decay=tc.weight_decay)
@@ -338,32 +378,35 @@ def train(run, tc: TrainConfig, mc: BeatBertConfig, progress: bool = True, stop_
         load_optimizer(run, opt); start = meta['step']
         if (run / 'metrics.csv').exists():
             rows = [r for r in pd.read_csv(run / 'metrics.csv').to_dict('records') if r['step'] < start]
-    model.to(dev)
+    raw = model.to(dev)                                          # what is evaluated and saved
+    if world > 1: model = torch.nn.parallel.DistributedDataParallel(raw, device_ids=[dev.index] if dev.type == 'cuda' else None)
     pairs = bool(mc.pair_layers)
     data = StepBatches(corpus, 'train', tc.batch_size, tc.window, tc.mask_strategy, tc.mask_rate, tc.seed, pairs,
-                       start, tc.steps, mc)
+                       start, tc.steps, mc, rank, world)
     dl = torch.utils.data.DataLoader(data, batch_size=None, shuffle=False, num_workers=tc.workers,
                                      multiprocessing_context='spawn' if tc.workers else None, persistent_workers=False)
-    bar = tqdm(total=tc.steps, initial=start, desc=run.name, unit='step', disable=not progress, file=sys.stderr)
+    bar = tqdm(total=tc.steps, initial=start, desc=run.name, unit='step', disable=not (progress and master), file=sys.stderr)
     t0 = time.time()
     for b in dl:
         step = b['step']
         lr = lr_at(step, tc)
         for g in opt.param_groups: g['lr'] = lr
-        torch.manual_seed(tc.seed * 1_000_003 + step)              # dropout: a function of the step too
+        torch.manual_seed(tc.seed * 1_000_003 + step + (rank << 40))   # dropout: a function of the step (and rank) too
         model.train()
         idx = b['index'].to(dev) if 'index' in b else None
         _, loss = model(b['inputs'].to(dev), idx, b['masked'].to(dev), b['pad'].to(dev), b['targets'].to(dev))
-        opt.zero_grad(set_to_none=True); loss.backward()
+        loss = loss * (int((b['masked'] & ~b['pad']).sum()) / b['scored'])   # per masked beat of the global batch
+        opt.zero_grad(set_to_none=True); (loss * world).backward()           # DDP averages: the ranks' parts add up
         torch.nn.utils.clip_grad_norm_(model.parameters(), tc.clip)
         opt.step()
+        if world > 1: loss = loss.detach().clone(); dist.all_reduce(loss)   # the global batch's loss, on every rank
         row = {'step': step, 'lr': lr, 'train_loss': loss.item(), 'valid_loss': float('nan'), 'seconds': time.time() - t0,
-               'beats': int((~b['pad']).sum())}
+               'beats': b['beats']}
         last = step + 1 == tc.steps or step + 1 == stop_at
-        if (step + 1) % tc.eval_every == 0 or last: row['valid_loss'] = valid_loss(model, corpus, tc)
+        if master and ((step + 1) % tc.eval_every == 0 or last): row['valid_loss'] = valid_loss(raw, corpus, tc)
         rows.append(row); bar.update(); bar.set_postfix(loss=f'{loss.item():.2f}')
-        if (step + 1) % tc.checkpoint_every == 0 or last:
-            save_checkpoint(run, model, opt, step + 1, tc)
+        if master and ((step + 1) % tc.checkpoint_every == 0 or last):
+            save_checkpoint(run, raw, opt, step + 1, tc)
             pd.DataFrame(rows).to_csv(run / 'metrics.csv', index=False)
         if stop_at is not None and step + 1 >= stop_at: break
     bar.close()
@@ -401,12 +444,14 @@ def pretrain_main(corpus: str = str(DEFAULT_CORPUS), out: str = str(DEFAULT_RUN)
     "Build or reuse the default corpus, pretrain BeatBert with and without pair features, print and save the comparison."
     from beatbert.corpus import build
     if not (Path(corpus) / 'corpus.npz').exists():
+        if ddp_env()[2] > 1: raise BeatbertError(f'{corpus}: no corpus here; build it before starting torchrun '
+                                                 f'(beatbert corpus build default --out {corpus}, or pretrain --nproc)')
         print(f'building the default corpus into {corpus} (once; later runs reuse it)', file=sys.stderr)
         build(['default'], corpus, progress=progress)
     tc = TrainConfig(corpus=str(corpus), device=device, workers=workers, **({'steps': steps} if steps else {}), **train_kw)
     for name, pl in ((PAIRS, (0,)), (NOPAIRS, ())):
         train(Path(out) / name, tc, BeatBertConfig(pair_layers=pl), progress=progress)
-    return evaluate_run(out)
+    return evaluate_run(out) if ddp_env()[0] == 0 else None   # the table: rank 0's
 
 def evaluate_run(run) -> pd.DataFrame:
     "Print and save the comparison of a run folder (the main job's, with pairs/ and nopairs/, or a single run)."

@@ -3,6 +3,8 @@ and the training throughput of the tiny and a small BeatBert.
 
     python bench/attention.py [--runs 9] [--batch 8] [--beats 512] [--threads T] [--device cpu|cuda]
 
+With --device cuda on a machine without CUDA it prints one line saying it skipped, and exits 0.
+
 Data: B windows of N beats cut from medleys of the example songs built in code (blues band, pop song, funk groove,
 chorale, in a different order for every window), their real beat bits and pair codes, 15% of the beats masked with
 `mask_pairs`. Nothing is downloaded.
@@ -185,6 +187,10 @@ def main(argv=None):
     ap.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch chooses)')
     ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     a = ap.parse_args(argv)
+    if torch.device(a.device).type == 'cuda' and not torch.cuda.is_available():
+        print(f'attention (cuda): skipped: no CUDA device here (torch {torch.__version__}, '
+              f'{"built with CUDA " + torch.version.cuda if torch.version.cuda else "a CPU-only build"}); run it on a GPU machine')
+        return
     if a.threads: torch.set_num_threads(a.threads)
     device = torch.device(a.device)
     bits, codes, masks = medleys(a.batch, a.beats)
