@@ -15,6 +15,7 @@ from scipy.io import wavfile
 from scipy.signal import argrelmax, resample_poly
 from .midi import *
 from .grid import *
+from .song_grid import STRUM_GAP
 
 # %% auto #0
 __all__ = ['AUDIO_EXTRA', 'SR', 'MAX_MINUTES', 'SILENCE_DBFS', 'SOUNDFONT_ENV', 'SOUNDFONTS', 'SUSTAINED', 'DEMUCS_ENV',

@@ -418,7 +418,8 @@ def transposition_moves(song,                    # a `Song`
                        ) -> dict:
     "What moves in the features and pair codes of `song` under each transposition: cells, columns, groups, and why."
     from beatbert.midi import transpose
-    from beatbert.grid import beat_grid
+    from beatbert.song_grid import grid_verdict
+    beat_grid = lambda s, mode: grid_verdict(s, mode)[0]       # the pipeline's grid and bars (whatever the verdict)
     from beatbert.beats import make_beats
     from beatbert.features import beat_context, beat_features
     def run(s, g):
