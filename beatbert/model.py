@@ -43,22 +43,28 @@ class BeatBertConfig:
     pair_layers: tuple = (0,)                                               # layers whose attention reads pair codes; () for the ablation
     rel_pos: str = 'metrical'                                               # 'metrical' rotary in every layer, or 'none'
     rotary_periods: tuple = (4, 16, 64, 1024)                               # beats per turn of each rotated pair of dims, cycled
+    pair_use: tuple | None = None                                           # pair groups the pair layers read (indices); None: all
 
     def __post_init__(self):
         self.pair_sizes, self.pair_content, self.pair_layers, self.rotary_periods = (
             tuple(self.pair_sizes), tuple(bool(c) for c in self.pair_content), tuple(self.pair_layers), tuple(self.rotary_periods))
         self.pair_blocks = tuple(tuple(b) for b in self.pair_blocks)
+        if self.pair_use is not None:   # only these groups: the blocks keep them (the ablation's content-only, positional-only arms)
+            self.pair_use = tuple(sorted(int(g) for g in self.pair_use))
+            self.pair_blocks = tuple(b for b in (tuple(g for g in b if g in self.pair_use) for b in self.pair_blocks) if b)
         if self.d_ff is None: self.d_ff = 4 * self.d_model
         if self.d_model % self.n_heads: raise ValueError(f'd_model {self.d_model} is not a multiple of n_heads {self.n_heads}')
         if self.rel_pos not in ('metrical', 'none'): raise ValueError(f"rel_pos must be 'metrical' or 'none', not {self.rel_pos!r}")
         if self.rel_pos == 'metrical' and self.d_head % 2: raise ValueError(f'rotary needs an even head width, not {self.d_head}')
         if len(self.pair_content) != len(self.pair_sizes): raise ValueError('pair_sizes and pair_content differ in length')
-        if sorted(g for b in self.pair_blocks for g in b) != list(range(len(self.pair_sizes))):
-            raise ValueError(f'pair_blocks must hold every pair group exactly once: {self.pair_blocks}')
+        if sorted(g for b in self.pair_blocks for g in b) != list(self.groups_read):
+            raise ValueError(f'pair_blocks must hold every pair group read exactly once: {self.pair_blocks}')
         if any(not 0 <= l < self.n_layers for l in self.pair_layers): raise ValueError(f'pair_layers {self.pair_layers} outside 0..{self.n_layers - 1}')
 
     @property
     def d_head(self) -> int: return self.d_model // self.n_heads
+    @property
+    def groups_read(self) -> tuple: return tuple(range(len(self.pair_sizes))) if self.pair_use is None else self.pair_use
 
     def to_dict(self) -> dict:
         "Plain JSON-ready values (tuples become lists)."
@@ -177,8 +183,9 @@ class Attention(nn.Module):
         self.resid_drop = nn.Dropout(config.dropout)
         if pairs:   # (H, K_g, d_head) per group; a content group's code 0 is a fixed zero row, not a parameter
             self.content = config.pair_content
-            self.pair_key = nn.ParameterList([nn.Parameter(torch.zeros(H, K - c, self.d_head)) for K, c in zip(config.pair_sizes, config.pair_content)])
-            self.pair_value = nn.ParameterList([nn.Parameter(torch.zeros(H, K - c, self.d_head)) for K, c in zip(config.pair_sizes, config.pair_content)])
+            rows = [(K - c) * (g in config.groups_read) for g, (K, c) in enumerate(zip(config.pair_sizes, config.pair_content))]   # a group not read: none
+            self.pair_key = nn.ParameterList([nn.Parameter(torch.zeros(H, r, self.d_head)) for r in rows])
+            self.pair_value = nn.ParameterList([nn.Parameter(torch.zeros(H, r, self.d_head)) for r in rows])
 
     def group_tables(self, params) -> list:
         "Per group, (H, K_g, d_head) embeddings of every code, code 0 of content groups zero."
