@@ -348,6 +348,24 @@ def _predict(a):
     print(f"{out}: {len(df)} beats of {b.song.name}, task {df.attrs['task']}: " +
           ', '.join(f'{c} {int(df[c].sum())} beats' if df[c].dtype == bool else f'{c} mostly {df[c].mode().iloc[0]}' for c in dec))
 
+# %% ../nbs/90_cli.ipynb #a19c9002
+def _ablate_args(p):
+    p.add_argument('plan', metavar='PLAN', help='a plan file (TOML), e.g. data/ablation.toml')
+    p.add_argument('--dry-run', action='store_true', help='calibrate and list the runs with their estimated time; train nothing')
+    p.add_argument('--table', action='store_true', help='tabulate the finished runs only')
+    p.add_argument('--limit', type=int, default=None, metavar='N', help='stop after N runs trained in this call')
+
+@subcommand('ablate', 'run, resume and tabulate a pre-registered ablation plan (12_ablation)', _ablate_args)
+def _ablate(a):
+    from beatbert.ablation import load_plan, run_plan, tabulate, calibrate, plan_runs, cut_tiers
+    if a.limit is not None and a.limit < 0: raise UsageError(f'--limit must be at least 0, not {a.limit}')
+    plan = load_plan(a.plan)
+    if not Path(plan.corpus, 'corpus.npz').exists(): raise UsageError(f'{a.plan}: its corpus {plan.corpus} is not built (beatbert corpus build)')
+    if a.table:
+        tabs = tabulate(plan, cut_tiers(plan_runs(plan, calibrate(plan, False)), float("inf")))
+        print('\n'.join(tabs['compare'].finding) if len(tabs['compare']) else f'{plan.out}: no comparison has runs yet'); return
+    run_plan(plan, a.dry_run, a.limit, progress=sys.stderr.isatty())
+
 # %% ../nbs/90_cli.ipynb #59f82d8e
 def torchrun_command(argv: list, nproc: int) -> list:
     "The torchrun command line (this Python's torch.distributed.run) running `beatbert argv` without --nproc in `nproc` processes."
