@@ -42,7 +42,7 @@ class Arm:
     include: tuple = ()           # pretrain on these sources only (corpus meta `source`); () all
     exclude: tuple = ()           # pretrain without these sources
     tests: tuple = ('same',)      # test sets: 'same' (the test split of its own pretraining sources) or names of [tests]
-    finetune: bool = False        # fine-tune the plan's tasks from its checkpoints
+    finetune: bool | int = False  # fine-tune the plan's tasks from its runs: True in its own tier, or the tier named
 
 @dataclass
 class Plan:
@@ -212,9 +212,11 @@ class Run:
     max_seconds: float = 0.    # measured training seconds before stopping; 0: no cap
     est_seconds: float = 0.
     cut: bool = False
+    part: str = 'pretrain'     # 'pretrain' (train, test, and fine-tune when in the same tier) or 'finetune'
+    tier: int = 1
 
     @property
-    def name(self) -> str: return f'{self.arm.name}/seed{self.seed}'
+    def name(self) -> str: return f'{self.arm.name}/seed{self.seed}' + ('/finetune' if self.part == 'finetune' else '')
     def describe(self) -> dict:
         "What the run is: written to run.json when it starts, compared when it resumes."
         return dict(arm=asdict(self.arm), seed=self.seed, model=self.mc.to_dict(), train=asdict(self.tc), steps=self.steps,
@@ -285,19 +287,24 @@ def plan_runs(plan: Plan, cal: dict) -> list:
             train_s = min(steps * c['step_seconds'], r.max_seconds or math.inf)
             evals = train_s / c['step_seconds'] / tc.eval_every * min(64, _windows(corpus, 'valid', tc.window))
             tested = sum(_windows(t, 'test', tc.window) for t in tests.values())
-            ft = len(plan.finetune['tasks']) * (plan.finetune['steps'] * c['step_seconds'] + 30.) if a.finetune else 0.   # rough
-            r.est_seconds = train_s + (evals + tested) * c['window_seconds'] + ft
+            ft = len(plan.finetune['tasks']) * (plan.finetune['steps'] * c['step_seconds'] + 30.)   # rough: a step as long as pretraining's, 30 s of examples
+            r.est_seconds, r.tier = train_s + (evals + tested) * c['window_seconds'] + (ft if a.finetune is True else 0.), a.tier
             runs.append(r)
-    return runs
+            if a.finetune is not True and a.finetune is not False:   # fine-tuning is a tier of its own
+                runs.append(replace(r, part='finetune', tier=int(a.finetune), est_seconds=ft))
+    return sorted(runs, key=lambda r: r.tier)
 
 def cut_tiers(runs: list, seconds: float) -> list:
     "Mark the runs of every tier that does not fit whole in what is left of `seconds` (tiers in order) as cut."
     left = seconds
-    for t in sorted({r.arm.tier for r in runs}):
-        tier = [r for r in runs if r.arm.tier == t]
+    for t in sorted({r.tier for r in runs}):
+        tier = [r for r in runs if r.tier == t]
         cost = sum(r.est_seconds for r in tier)
         for r in tier: r.cut = cost > left
         if cost <= left: left -= cost
+    cut = {(r.arm.name, r.seed) for r in runs if r.cut and r.part == 'pretrain'}
+    for r in runs:                                                   # no fine-tuning from a run that is cut
+        if r.part == 'finetune' and (r.arm.name, r.seed) in cut: r.cut = True
     return runs
 
 # %% ../nbs/12_ablation.ipynb #a19c0171
@@ -477,9 +484,12 @@ def finding(a: str, b: str, what: str, r: dict, ref: float, unit: str = 'nats/be
     return f'{head}: no difference shown ({why}).'
 
 # %% ../nbs/12_ablation.ipynb #a19c0221
-def run_status(r: Run) -> str:
-    "'done', 'started', 'todo' or 'cut'."
+def run_status(r: Run, tasks=()) -> str:
+    "'done', 'started', 'todo' or 'cut' (a fine-tuning part: done when every task in `tasks` is scored)."
     if r.cut: return 'cut'
+    if r.part == 'finetune':
+        have = [(r.folder / f'ft-{t}.json').exists() for t in tasks]
+        return 'done' if all(have) else 'started' if any(have) else 'todo'
     if (r.folder / 'done.json').exists(): return 'done'
     return 'started' if (r.folder / 'checkpoint.json').exists() else 'todo'
 
@@ -488,10 +498,13 @@ def runs_table(runs: list, plan: Plan) -> pd.DataFrame:
     tc = TrainConfig(**plan.train)
     rows = []
     for r in runs:
+        if r.part == 'finetune':
+            rows.append(dict(tier=r.tier, arm=r.arm.name + ' (fine-tuning)', seed=r.seed, status=run_status(r, plan.finetune['tasks']),
+                             steps=plan.finetune['steps'], est_s=round(r.est_seconds, 1), step_s=r.cal['step_seconds'])); continue
         d = json.loads((r.folder / 'done.json').read_text()) if (r.folder / 'done.json').exists() else {}
         f = flops_per_step(r.mc, tc.batch_size, tc.window, tuple(r.cal['vocab']))
         done = d.get('steps', np.nan)
-        rows.append(dict(tier=r.arm.tier, arm=r.arm.name, seed=r.seed, status=run_status(r), steps=r.steps, steps_done=done,
+        rows.append(dict(tier=r.tier, arm=r.arm.name, seed=r.seed, status=run_status(r), steps=r.steps, steps_done=done,
                          stop=d.get('stop'), est_s=round(r.est_seconds, 1), measured_s=d.get('seconds', np.nan),
                          calibrated_s=done * r.cal['step_seconds'], step_s=r.cal['step_seconds'], gflops=done * f / 1e9,
                          params=r.cal['params']))
@@ -500,7 +513,7 @@ def runs_table(runs: list, plan: Plan) -> pd.DataFrame:
 def scores_table(runs: list) -> pd.DataFrame:
     "Every scored run, test and system (the model and the baselines): the whole-split metrics."
     rows = []
-    for r in runs:
+    for r in (r for r in runs if r.part == 'pretrain'):
         for t in r.tests:
             p = r.folder / f'test-{t}.json'
             if p.exists():
@@ -521,8 +534,8 @@ def _song_counts(r: Run, test: str) -> pd.DataFrame:
 
 def compare_bce(plan: Plan, runs: list, a: str, b: str, test: str) -> dict:
     "Δ BCE = a − b per seed, its two-level interval, a's mean BCE and the copy-4-measures baseline's beside."
-    ra = {r.seed: r for r in runs if r.arm.name == a and (r.folder / f'test-{test}.csv').exists()}
-    rb = {r.seed: r for r in runs if r.arm.name == b and (r.folder / f'test-{test}.csv').exists()}
+    ra = {r.seed: r for r in runs if r.arm.name == a and r.part == 'pretrain' and (r.folder / f'test-{test}.csv').exists()}
+    rb = {r.seed: r for r in runs if r.arm.name == b and r.part == 'pretrain' and (r.folder / f'test-{test}.csv').exists()}
     seeds = sorted(set(ra) & set(rb))
     if not seeds: return {}
     A, B = [], []
@@ -583,7 +596,7 @@ def curves_table(runs: list, plan: Plan) -> pd.DataFrame:
     "Every run's evaluations on the valid split with steps, measured and calibrated seconds and FLOPs."
     tc = TrainConfig(**plan.train)
     out = []
-    for r in runs:
+    for r in (r for r in runs if r.part == 'pretrain'):
         c = curve(r.folder)
         if len(c): out.append(c.assign(arm=r.arm.name, seed=r.seed, calibrated=c.step * r.cal['step_seconds'],
                                        gflops=c.step * flops_per_step(r.mc, tc.batch_size, tc.window, tuple(r.cal['vocab'])) / 1e9))
@@ -655,9 +668,12 @@ def run_plan(plan: Plan, dry_run: bool = False, limit: int | None = None, progre
     trained, t0 = [], time.time()
     for r in runs:
         if r.cut or (limit is not None and len(trained) >= limit): continue
+        if r.part == 'finetune':
+            if (r.folder / 'done.json').exists(): finetune_run(r, plan, progress)
+            continue
         if train_run(r, progress): trained.append(r.name)
         test_run(r)
-        if r.arm.finetune: finetune_run(r, plan, progress)
+        if r.arm.finetune is True: finetune_run(r, plan, progress)
         if progress: print(f'{r.name}: {run_status(r)} ({time.time() - t0:.0f} s into this call)', file=sys.stderr)
     tabs = tabulate(plan, runs)
     if len(tabs['compare']): print('\n'.join(tabs['compare'].finding))
