@@ -183,7 +183,7 @@ def calibrate_model(mc: BeatBertConfig, tc: TrainConfig, folder, steps: int = 20
     start = time.perf_counter()
     t = replace(tc, steps=10 ** 6, eval_every=10 ** 6, checkpoint_every=10 ** 6)
     df = train(folder, t, mc, progress=False, stop_at=3 + steps)
-    model, _ = load_model(folder)
+    model, _ = load_model(folder); model.to(tc.device)
     corpus = Corpus(tc.corpus)
     windows = len(BeatWindows(corpus, 'valid', tc.window, 'tile', pairs=False).items[:64])
     t0 = time.perf_counter(); valid_loss(model, corpus, t); t_valid = time.perf_counter() - t0
@@ -276,7 +276,7 @@ def plan_runs(plan: Plan, cal: dict) -> list:
     runs = []
     for a in sorted(plan.arms, key=lambda a: a.tier):
         corpus, tests, c = arm_corpus(plan, a), test_corpora(plan, a), cal[a.name]
-        steps = plan_steps(plan, a, c, mcs)
+        steps = plan_steps(plan, a, cal, mcs)
         conv = a.budget == 'converge'
         for s in plan.seeds:
             tc = TrainConfig(**(plan.train | dict(corpus=str(corpus), steps=steps, seed=s, device=plan.device)))
@@ -354,7 +354,7 @@ def train_run(r: Run, progress: bool = False) -> bool:
         step = min(step + r.tc.eval_every, r.steps)
         train(r.folder, r.tc, r.mc, progress=progress, stop_at=step); trained = True
     best = c.loc[c.valid.idxmin()] if len(c) else None
-    if why != 'steps' and r.patience and (r.folder / 'best.safetensors').exists():   # stopped early: the best weights are the run's
+    if r.patience and (r.folder / 'best.safetensors').exists():      # early stopping: the best evaluation's weights are the run's
         shutil.copyfile(r.folder / 'model.safetensors', r.folder / 'last.safetensors')
         shutil.copyfile(r.folder / 'best.safetensors', r.folder / 'model.safetensors')
     done = dict(stop=why, steps=int(c.step.iloc[-1]), seconds=float(c.seconds.iloc[-1]),
@@ -653,7 +653,7 @@ def tabulate(plan: Plan, runs: list) -> dict:
     (out / 'findings.md').write_text('\n'.join(text) + '\n')
     if len(tabs['curves']):
         with open(out / 'curves.html', 'w') as h:
-            for x in ('step', 'calibrated', 'seconds', 'gflops'): h.write(learning_curves_figure(tabs['curves'], x).to_html(include_plotlyjs='cdn' if x == 'step' else False))
+            for x in ('step', 'calibrated', 'seconds', 'gflops'): h.write(learning_curves_figure(tabs['curves'], x).to_html(include_plotlyjs=x == 'step'))   # plotly.js inside once: opens offline
     return tabs
 
 def run_plan(plan: Plan, dry_run: bool = False, limit: int | None = None, progress: bool = True) -> dict:
