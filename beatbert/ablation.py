@@ -223,7 +223,11 @@ class Run:
                     patience=self.patience, min_delta=self.min_delta, max_seconds=self.max_seconds,
                     tests={k: str(v) for k, v in self.tests.items()})
 
+from functools import lru_cache
+
+@lru_cache(maxsize=None)
 def _windows(corpus, split: str, window: int) -> int:
+    "Tiled windows of a corpus split: what an evaluation reads."
     c = Corpus(corpus)
     return int(sum(math.ceil(c.n_beats(s) / window) for s in c.split(split)))
 
@@ -266,7 +270,8 @@ def calibrate(plan: Plan, progress: bool = True) -> dict:
         if key not in cache:
             if progress: print(f'calibrating {a.name} ({plan.calibrate_steps} steps)', file=sys.stderr)
             cache[key] = calibrate_model(mc, tc, Path(plan.out) / 'calibration' / key, plan.calibrate_steps)
-            path.parent.mkdir(parents=True, exist_ok=True); path.write_text(json.dumps(cache, indent=1))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix('.tmp'); tmp.write_text(json.dumps(cache, indent=1)); os.replace(tmp, path)   # a kill leaves the old file
         out[a.name] = cache[key]
     return out
 
@@ -637,7 +642,7 @@ def format_runs(runs: list, plan: Plan, cal_seconds: float = 0.) -> str:
     kept = t[t.status != 'cut'].est_s.sum()
     lines.append(f'estimated: {kept / 3600:.2f} h for the runs kept (+ {cal_seconds / 60:.1f} min calibration), '
                  f'budget {plan.budget_hours:.2f} h; cut: {t[t.status == "cut"].est_s.sum() / 3600:.2f} h '
-                 f'({(t.status == "cut").sum()} runs)')
+                 f'({(t.status == "cut").sum()} runs); fine-tuning estimates are rough (a step as long as pretraining\'s, 30 s a task for its examples)')
     return '\n'.join(lines)
 
 def tabulate(plan: Plan, runs: list) -> dict:
