@@ -188,9 +188,6 @@ def song_beats(src,                 # path, bytes or PrettyMIDI
               ) -> Beats:
     "Read a MIDI file in 4/4 and place its notes, with roles, on its beats; `RejectedSongError` if its bars are not of 4 beats."
     song = read_midi(src, name, reader)
-    if song.timing == 'smpte':   # no tempo map: the beats must be tracked
-        if grid == 'file': raise BeatbertError(f"{song.path or song.name}: SMPTE timing has no tempo map to take a grid from (use grid 'auto' or 'track')")
-        grid = 'track'
     g, v = grid_verdict(song, grid, metre)
     if not v.kept: raise RejectedSongError(f'{song.path + ": " if song.path else ""}{v}')
     return make_beats(song, g)

@@ -84,7 +84,7 @@ def inspect_song(path, grid: str = 'auto', metre: str = 'auto') -> dict:
     song = read_midi(path)
     g, v = grid_verdict(song, grid, metre)
     out = {'file': str(path), 'name': song.name, 'midi_type': song.midi_type, 'duration_s': round(song.duration, 3),
-           'notes': int(len(song.notes)), 'dropped_zero_length': song.dropped_zero_length,
+           'notes': int(len(song.notes)), 'dropped_zero_length': song.dropped_zero_length, 'timing': song.timing,
            'verdict': 'kept' if v.kept else 'rejected', 'reason': v.reason,
            'metre': {'decided_by': v.source, 'bar': v.bar, 'confidence': v.confidence},
            'tempo_bpm': {'first': round(float(song.tempos.bpm.iloc[0]), 2),
@@ -102,7 +102,8 @@ def inspect_song(path, grid: str = 'auto', metre: str = 'auto') -> dict:
     down = np.flatnonzero(g.downbeat)
     out['grid'] = {'source': g.source, 'trust': round(g.trust, 3), 'shift': round(g.shift, 3), 'bars': g.bars,
                    'first_downbeat_s': round(float(g.starts[down[0]]), 3) if len(down) else None,
-                   'irregular_bars': int((np.diff(down) != 4).sum()), 'beats': len(g), 'measures': int(g.measure[-1] + 1)}
+                   'irregular_bars': int((np.diff(down) != 4).sum()), 'beats': len(g), 'measures': int(g.measure[-1] + 1),
+                   'bpm': round(float(60 / np.median(np.diff(g.times))), 1)}
     return out
 
 GRID_WORDS = {'file': 'file grid trusted', 'shifted': 'file grid shifted by {shift:+.2f} beats onto the music',
@@ -112,10 +113,12 @@ def format_inspect(d: dict) -> str:
     "`inspect_song`'s description as text for a terminal."
     L = [f"{d['file']}  (MIDI type {d['midi_type']}, {d['duration_s']:.1f} s, {d['notes']} notes"
          + (f", {d['dropped_zero_length']} zero-length dropped" if d['dropped_zero_length'] else '') + ')',
-         f"verdict: {d['verdict']}: {d['reason']}",
-         f"tempo:   {d['tempo_bpm']['first']:g} bpm" + (f" ({d['tempo_bpm']['min']:g}-{d['tempo_bpm']['max']:g}, "
-                                                      f"{d['tempo_bpm']['changes']} changes)" if d['tempo_bpm']['changes'] else '')]
+         f"verdict: {d['verdict']}: {d['reason']}"]
     g = d['grid']
+    if d['timing'] == 'smpte':   # seconds only: the file's tempo events mean nothing, the tracker found the beats
+        L += ["timing:  SMPTE (time in frames, no tempo map), grid from the tracker", f"tempo:   {g['bpm']:g} bpm (tracked)"]
+    else: L.append(f"tempo:   {d['tempo_bpm']['first']:g} bpm" + (f" ({d['tempo_bpm']['min']:g}-{d['tempo_bpm']['max']:g}, "
+                                                                 f"{d['tempo_bpm']['changes']} changes)" if d['tempo_bpm']['changes'] else ''))
     L.append(f"grid:    {GRID_WORDS[g['source']].format(**g)} (trust of the file's beats {g['trust']:.2f})")
     L.append(f"bars:    " + ("from the file's time signatures" if g['bars'] == 'file' else 'from the music')
              + (f", first downbeat at {g['first_downbeat_s']:.2f} s" if g['first_downbeat_s'] is not None else '')

@@ -13,8 +13,8 @@ from .downbeats import *
 
 # %% auto #0
 __all__ = ['PLACEHOLDERS', 'PLACES', 'LAGS', 'METRE_EVIDENCE', 'METRE_COEF', 'METRE_BIAS', 'TRIPLE_MIN', 'FILE_PRIOR',
-           'MIN_SEGMENT', 'MIN_BEATS', 'file_metre', 'beat_patterns', 'metre_evidence', 'triple_logodds', 'triple_bar',
-           'metre_verdict', 'metre_figure']
+           'MIN_SEGMENT', 'MIN_BEATS', 'BARS_FULL', 'file_metre', 'beat_patterns', 'metre_evidence', 'triple_logodds',
+           'triple_bar', 'metre_verdict', 'metre_figure']
 
 # %% ../nbs/01e_metre.ipynb #ee659777
 PLACEHOLDERS = {(1, 4), (2, 4), (1, 8), (2, 8), (4, 8)}   # signatures written whatever the music
@@ -101,8 +101,14 @@ TRIPLE_MIN = 0.7   # probability of bars of 3 or 6 beats from which the music re
 FILE_PRIOR = {'none': 0.0, 'four': 0.0, 'placeholder': 0.0, 'triple': 3.0, 'other': 3.0}  # log-odds a segment's kind adds
 MIN_SEGMENT = 24   # beats: a segment of the file's signatures at least this long is also judged on its own
 MIN_BEATS = 16     # beats: a shorter song is too short for its bars to be heard; the file's signatures decide
+BARS_FULL = 9      # bars of 4 beats from which the music's log-odds count in full; fewer count in proportion (the most
+                   # that leaves the tune split's kept and rejected rates as they were at full weight)
 
 def _sigmoid(x: float) -> float: return float(1 / (1 + np.exp(-x)))
+
+def _weight(n_beats: int) -> float:
+    "How much the music's log-odds count over `n_beats` beats: in proportion to its bars, in full from `BARS_FULL` bars."
+    return min(1.0, n_beats / (4 * BARS_FULL))
 
 def _part(notes: pd.DataFrame, times: np.ndarray, k: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
     "The notes starting in beats `k` (consecutive) of boundaries `times`, and those beats' boundaries."
@@ -130,9 +136,9 @@ def metre_verdict(song: Song, times: np.ndarray,  # boundaries (s) of the song's
              for i, (a, _) in enumerate(segs)]
     prior = lambda kind: FILE_PRIOR[kind] if mode == 'auto' else 0.0
     main = max(range(len(segs)), key=lambda i: len(beats[i]))            # the kind that covers most beats
-    judged = [(0.0, _sigmoid(triple_logodds(song.notes, times) + prior(segs[main][1])), np.arange(len(starts)))]
+    judged = [(0.0, _sigmoid(_weight(len(starts)) * triple_logodds(song.notes, times) + prior(segs[main][1])), np.arange(len(starts)))]
     if len(segs) > 1:
-        judged += [(a, _sigmoid(triple_logodds(*_part(song.notes, times, k)) + prior(kind)), k)
+        judged += [(a, _sigmoid(_weight(len(k)) * triple_logodds(*_part(song.notes, times, k)) + prior(kind)), k)
                    for (a, kind), k in zip(segs, beats) if len(k) >= MIN_SEGMENT]
     at, p, k = max(judged, key=lambda j: j[1])
     if p > TRIPLE_MIN:

@@ -114,6 +114,11 @@ def beat_grid(song: Song,
              ) -> BeatGrid:
     "The beat grid of a song: the file's, moved onto the music when its beats are off, or tracked (or as forced)."
     if mode not in ('auto', 'file', 'track'): raise ValueError(f"grid mode must be 'auto', 'file' or 'track', not {mode!r}")
+    if song.timing == 'smpte':   # no tempo map, only seconds: the beats must be tracked
+        if mode == 'file': raise BeatbertError(f"{song.path or song.name}: SMPTE timing has no tempo map to take a grid from (use grid 'auto' or 'track')")
+        g = tracked_grid(song)
+        g.trust = 0.0
+        return g
     fg = file_grid(song)
     fg.trust = grid_trust(song, fg)
     if mode == 'file': return fg
