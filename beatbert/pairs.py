@@ -16,16 +16,19 @@ from .roles import DRUM_ROLES
 from .beats import Beats
 from .features import NONE, rotate, beat_descriptors
 import collections
+from numba import njit
 
 # %% auto #0
 __all__ = ['POSITIONAL', 'CONTENT', 'PAIR_FEATURES', 'PAIR_GROUPS', 'BEAT_BUCKETS', 'MEASURE_BUCKETS', 'N_IC', 'KICK_SNARE',
-           'SHIFTS', 'RUN_LENGTHS', 'RUN_ASPECTS', 'RUN_GROUPS', 'PAIR_NAMES', 'GROUP_NAMES', 'PairFeature',
-           'PairGroup', 'pair_group', 'onehot_table', 'ordinal_table', 'bits_table', 'pair_computes', 'PairWindow',
-           'pair_window', 'distinct_rows', 'row_ids', 'gather_pairs', 'toeplitz_view', 'eq_table', 'bucket_names',
+           'SHIFTS', 'RUN_LENGTHS', 'RUN_ASPECTS', 'RUN_GROUPS', 'PAIR_NAMES', 'GROUP_NAMES', 'GATHER', 'DIFF',
+           'RUNS_NEXT', 'RUNS_PREV', 'PairFeature', 'PairGroup', 'pair_group', 'onehot_table', 'ordinal_table',
+           'bits_table', 'pair_computes', 'PairWindow', 'pair_window', 'distinct_rows', 'row_ids', 'gather_pairs',
+           'toeplitz_view', 'eq_table', 'Gather', 'Diff', 'Runs', 'diff_codes', 'factor_codes', 'bucket_names',
            'bucket_index', 'positional_codes', 'ic_table', 'interval_codes', 'chord_shape', 'same_codes', 'shift_codes',
-           'transposition_codes', 'run_lengths', 'run_codes', 'pair_codes', 'expand_codes', 'pair_features',
-           'pair_registry', 'pair_groups', 'window_codes', 'transposition_moves', 'clear_window', 'mask_pairs',
-           'beat_labels', 'pair_heatmap', 'pair_explorer', 'pair_multiples', 'save_pairs_npz', 'format_pair_registry']
+           'transposition_codes', 'run_lengths', 'run_codes', 'pair_codes', 'pair_factors', 'expand_codes',
+           'pair_features', 'pair_registry', 'pair_groups', 'window_codes', 'transposition_moves', 'clear_window',
+           'mask_levels', 'mask_pairs', 'SongPairs', 'song_pairs', 'fill_codes', 'beat_labels', 'pair_heatmap',
+           'pair_explorer', 'pair_multiples', 'save_pairs_npz', 'format_pair_registry']
 
 # %% ../nbs/05_pair_features.ipynb #2c270c7d
 POSITIONAL, CONTENT = 'positional', 'content'
@@ -135,6 +138,47 @@ def eq_table(u, ok) -> np.ndarray:
     "(K, K) bool: the distinct values are equal and both `ok`."
     return (u[:, None] == u[None, :]) & ok[:, None] & ok[None, :]
 
+# %% ../nbs/05_pair_features.ipynb #0b7d3e55
+@dataclass
+class Gather:
+    "Codes `lut[key[i], key[j]]`: a table between the distinct rows of what each beat holds."
+    key: np.ndarray   # (N,) ints 0..K-1: each beat's distinct row
+    lut: np.ndarray   # (K, K) uint8 codes between distinct rows
+
+@dataclass
+class Diff:
+    "Codes `v[r + key[j] - key[i]]`: a function of how far apart a per-beat number (beat, measure) puts the beats."
+    key: np.ndarray   # (N,) ints whose differences lie in -r..r
+    v: np.ndarray     # (2r + 1,) uint8: the code of each difference -r..r
+
+@dataclass
+class Runs:
+    "Codes 0..3: how many of RUN_LENGTHS the run of equal keys along the diagonal from (i, j) reaches, ahead or back."
+    key: np.ndarray   # (N,) ints: beats are equal when their keys are
+    way: str          # 'next' (from i and j on) or 'prev' (up to i and j)
+
+def diff_codes(f: Diff) -> np.ndarray:
+    "(N, N) uint8 codes of a `Diff`."
+    return f.v[len(f.v) // 2 + f.key[None, :] - f.key[:, None]]
+
+def factor_codes(fs: dict   # {group: Gather | Diff | Runs} of one window
+                ) -> dict:  # {group: (N, N) uint8 codes}
+    "The codes that factors stand for, by their definitions; every `Runs` in one `run_lengths` pass."
+    out = {g: gather_pairs(f.key, f.lut) if isinstance(f, Gather) else diff_codes(f) for g, f in fs.items() if not isinstance(f, Runs)}
+    runs = {g: f for g, f in fs.items() if isinstance(f, Runs)}
+    if runs:
+        n = len(next(iter(runs.values())).key)
+        E = np.empty((len(runs), n, n), np.uint8)
+        for c, f in enumerate(runs.values()):   # the runs back: runs ahead on the reversed window
+            k = f.key if f.way == 'next' else f.key[::-1]
+            np.equal(k[:, None], k[None, :], out=E[c].view(bool))
+        run_lengths(E)
+        for c, (g, f) in enumerate(runs.items()):
+            L = E[c] if f.way == 'next' else E[c, ::-1, ::-1]
+            out[g] = np.greater_equal(L, RUN_LENGTHS[0]).view(np.uint8)
+            for k in RUN_LENGTHS[1:]: out[g] += L >= k
+    return {g: out[g] for g in fs}
+
 # %% ../nbs/05_pair_features.ipynb #b9878eb1
 BEAT_BUCKETS = (0, 1, 2, 3, 4, 8, 16, 32, 64, 128)   # lower ends of the beats-apart buckets, beats
 MEASURE_BUCKETS = (0, 1, 2, 3, 4, 5, 9, 17, 33)      # lower ends of the measures-apart buckets, measures
@@ -172,15 +216,15 @@ pair_group('measure_phase', POSITIONAL, 'one-hot', ('0', '+1', '+2', '+3'),
 
 @pair_computes('order', 'beats_apart', 'measures_apart', 'position', 'measure_phase')
 def positional_codes(w: PairWindow) -> dict:
-    "Codes of the positional groups: from beat indices, measures and beat-in-measure only."
-    off = np.arange(-(w.n - 1), w.n)                       # j - i
-    order = np.where(off == 0, 0, np.where(off > 0, 1, 2)).astype(np.uint8)
-    m = w.d['measure'] - w.d['measure'][0]                  # measures from the window's first
-    dm = np.arange(m.max() + 1)[None, :] - np.arange(m.max() + 1)[:, None]
-    cycle = ((np.arange(4)[None, :] - np.arange(4)[:, None]) % 4).astype(np.uint8)
-    return {'order': toeplitz_view(order), 'beats_apart': toeplitz_view(bucket_index(np.abs(off), BEAT_BUCKETS)),
-            'measures_apart': gather_pairs(m, bucket_index(np.abs(dm), MEASURE_BUCKETS)),
-            'position': gather_pairs(w.d['beat_in_measure'] % 4, cycle), 'measure_phase': gather_pairs(m, (dm % 4).astype(np.uint8))}
+    "Codes of the positional groups (factored): from beat indices, measures and beat-in-measure only."
+    beat, off = np.arange(w.n), np.arange(-(w.n - 1), w.n)                  # j - i
+    m = w.d['measure'] - w.d['measure'].min()                                 # measures from the window's first
+    dm = np.arange(-m.max(), m.max() + 1)                                     # measure of j - measure of i
+    return {'order': Diff(beat, np.where(off == 0, 0, np.where(off > 0, 1, 2)).astype(np.uint8)),
+            'beats_apart': Diff(beat, bucket_index(np.abs(off), BEAT_BUCKETS)),
+            'measures_apart': Diff(m, bucket_index(np.abs(dm), MEASURE_BUCKETS)),
+            'position': Diff(w.d['beat_in_measure'] % 4, (np.arange(-3, 4) % 4).astype(np.uint8)),
+            'measure_phase': Diff(m, (dm % 4).astype(np.uint8))}
 
 # %% ../nbs/05_pair_features.ipynb #438208b9
 N_IC = 12  # interval classes, semitones mod 12
@@ -200,9 +244,9 @@ def ic_table() -> np.ndarray:
 
 @pair_computes('bass_ic', 'melody_ic')
 def interval_codes(w: PairWindow) -> dict:
-    "Codes of the interval classes between the basses and between the melodies of i and j."
+    "Codes of the interval classes between the basses and between the melodies of i and j (factored)."
     pc = lambda p: np.where(p >= 0, p % 12, 12)
-    return {'bass_ic': gather_pairs(pc(w.d['bass']), ic_table()), 'melody_ic': gather_pairs(pc(w.d['mel_top']), ic_table())}
+    return {'bass_ic': Gather(pc(w.d['bass']), ic_table()), 'melody_ic': Gather(pc(w.d['mel_top']), ic_table())}
 
 # %% ../nbs/05_pair_features.ipynb #27fd1fef
 pair_group('bass_same', CONTENT, 'ordinal', ('none or different', 'same pitch class', 'same pitch'),
@@ -226,7 +270,7 @@ def chord_shape(d: dict) -> np.ndarray:
 
 @pair_computes('bass_same', 'chord_same', 'rhythm_same', 'drums_same')
 def same_codes(w: PairWindow) -> dict:
-    "Codes of the equality groups: bass, chord, rhythm, drums."
+    "Codes of the equality groups (factored): bass, chord, rhythm, drums."
     d = w.d
     u, kb = distinct_rows(d['bass'])
     b = u[:, 0]
@@ -237,8 +281,8 @@ def same_codes(w: PairWindow) -> dict:
     rhythm = eq_table(u[:, 0], u[:, 0] > 0) | eq_table(u[:, 1], u[:, 1] > 0) << 1
     u, kd = distinct_rows(d['drums'], d['drums'] & KICK_SNARE)
     drums = eq_table(u[:, 0], u[:, 0] != 0) | eq_table(u[:, 1], u[:, 1] != 0) << 1
-    return {'bass_same': gather_pairs(kb, bass), 'chord_same': gather_pairs(kc, chord.astype(np.uint8)),
-            'rhythm_same': gather_pairs(kr, rhythm.astype(np.uint8)), 'drums_same': gather_pairs(kd, drums.astype(np.uint8))}
+    return {'bass_same': Gather(kb, bass), 'chord_same': Gather(kc, chord.astype(np.uint8)),
+            'rhythm_same': Gather(kr, rhythm.astype(np.uint8)), 'drums_same': Gather(kd, drums.astype(np.uint8))}
 
 # %% ../nbs/05_pair_features.ipynb #994c67e8
 pair_group('melody', CONTENT, 'table', ('none or different', 'same', 'moved up', 'moved down'),
@@ -270,7 +314,7 @@ def shift_codes() -> np.ndarray:
 
 @pair_computes('melody', 'transposition')
 def transposition_codes(w: PairWindow) -> dict:
-    "Codes of melody moved and of exact transposition between beats."
+    "Codes of melody moved and of exact transposition between beats (factored)."
     d = w.d
     mp, has = d['mel_pitches'], d['mel_pitches'] >= 0
     first = mp[:, 0]
@@ -286,7 +330,7 @@ def transposition_codes(w: PairWindow) -> dict:
     both = (ub >= 0)[:, None] & (ub >= 0)[None, :]
     code = np.where(both, shift_codes()[np.clip(db + 128, 0, 256)], db == 0)  # no bass in either: drums alike = same
     code = np.where(eq_table(row_ids(*u[:, :-1].T), u[:, 0] == 1), code, 0).astype(np.uint8)
-    return {'melody': gather_pairs(km, mel), 'transposition': gather_pairs(kt, code)}
+    return {'melody': Gather(km, mel), 'transposition': Gather(kt, code)}
 
 # %% ../nbs/05_pair_features.ipynb #a96c1106
 RUN_LENGTHS = (4, 16, 64)   # beats
@@ -312,21 +356,12 @@ def run_lengths(E: np.ndarray  # (C, N, N) uint8 0/1: E[c, i, j] beats i and j e
 
 @pair_computes(*RUN_GROUPS)
 def run_codes(w: PairWindow) -> dict:
-    "Codes of the runs of equal bass, chord, melody and everything, ahead of and back from i and j."
+    "Codes of the runs of equal bass, chord, melody and everything, ahead of and back from i and j (factored)."
     d = w.d
     keys = [np.where(d['bass'] >= 0, d['bass'] % 12, 12).astype(np.int16), row_ids(d['pcs']),
             row_ids(d['mel_rhythm'], d['mel_pitches']),
             row_ids(d['bass'], d['pcs'], d['rhythm'], d['mel_rhythm'], d['mel_pitches'], d['drums'])]
-    E = np.empty((2 * len(keys), w.n, w.n), np.uint8)
-    for c, k in enumerate(keys + [k[::-1] for k in keys]):   # the runs back: runs ahead on the reversed window
-        np.equal(k[:, None], k[None, :], out=E[c].view(bool))
-    run_lengths(E)
-    out = {}
-    for c, g in enumerate(RUN_GROUPS):
-        L = E[c] if c < len(keys) else E[c, ::-1, ::-1]
-        out[g] = np.greater_equal(L, RUN_LENGTHS[0]).view(np.uint8)
-        for k in RUN_LENGTHS[1:]: out[g] += L >= k
-    return out
+    return {g: Runs(keys[c % len(keys)], 'next' if c < len(keys) else 'prev') for c, g in enumerate(RUN_GROUPS)}
 
 # %% ../nbs/05_pair_features.ipynb #0ae2f05e
 PAIR_NAMES = [f.name for f in PAIR_FEATURES]
@@ -341,10 +376,16 @@ def pair_codes(desc: dict,        # `beat_descriptors` of a song
     "The pair codes of a window: one small integer per group per pair of beats."
     w = pair_window(desc, start, length)
     out = np.empty((len(PAIR_GROUPS), w.n, w.n), np.uint8)
+    for g, c in factor_codes(pair_factors(w)).items(): out[_GROUP_INDEX[g]] = c
+    return out.transpose(1, 2, 0)
+
+def pair_factors(w: PairWindow) -> dict:   # {group: Gather | Diff | Runs}, PAIR_GROUPS order
+    "Every group's factored codes of a window: each group's function once."
+    fs = {}
     for fn, groups in _COMPUTE:
         vals = fn(w)
-        for g in groups: out[_GROUP_INDEX[g]] = vals[g]
-    return out.transpose(1, 2, 0)
+        fs |= {g: vals[g] for g in groups}
+    return {g: fs[g] for g in GROUP_NAMES}
 
 def _column_ops() -> list:
     "Per feature column: (column, group, how, arg): == code, >= code, or a look-up table over codes."
@@ -460,6 +501,18 @@ def clear_window(masked: np.ndarray,  # (N,) bool
     i = np.arange(n)
     return cs[np.clip(i + after + 1, 0, n)] == cs[np.clip(i - before, 0, n)]
 
+def mask_levels(masked              # (N,) bool: the masked beats of the window
+               ) -> np.ndarray:    # (G, N) uint8
+    "The highest code each group may keep at each beat: 255 (anything), 0 (none) where a content group would reveal a masked beat."
+    masked = np.asarray(masked, bool)
+    lv = np.full((len(PAIR_GROUPS), len(masked)), 255, np.uint8)
+    for g, grp in enumerate(PAIR_GROUPS):
+        if grp.kind != CONTENT: continue
+        reaches = [PAIR_FEATURES[c].reach for c in grp.columns]
+        if all(r == (0, 0) for r in reaches): lv[g, masked] = 0; continue                   # reads the beat alone
+        lv[g] = np.cumprod([clear_window(masked, *r) for r in reaches], axis=0).sum(0)    # run lengths clear
+    return lv
+
 def mask_pairs(x: np.ndarray,      # (N, N, G) uint8 codes, or (N, N, P) bool features
                masked              # (N,) bool: the masked beats of the window
               ) -> np.ndarray:     # a masked copy of `x`, the same shape and layout
@@ -478,13 +531,76 @@ def mask_pairs(x: np.ndarray,      # (N, N, G) uint8 codes, or (N, N, P) bool fe
                 if f.kind == CONTENT and f.reach == reach: planes[c] &= keep
         return out
     if out.shape[2] != len(PAIR_GROUPS): raise ValueError(f'expected {len(PAIR_GROUPS)} groups, got {out.shape[2]}')
-    keep = (~masked[:, None] & ~masked[None, :]).view(np.uint8)
-    for g, grp in enumerate(PAIR_GROUPS):
-        if grp.kind != CONTENT: continue
-        reaches = [PAIR_FEATURES[c].reach for c in grp.columns]
-        if all(r == (0, 0) for r in reaches): planes[g] *= keep; continue
-        lvl = np.cumprod([clear_window(masked, *r) for r in reaches], axis=0).sum(0).astype(np.uint8)  # run lengths clear
-        np.minimum(planes[g], lvl[:, None], out=planes[g]); np.minimum(planes[g], lvl[None, :], out=planes[g])
+    for g, lvl in enumerate(mask_levels(masked)):   # a pair keeps at most what both of its beats allow
+        if PAIR_GROUPS[g].kind == CONTENT:
+            np.minimum(planes[g], lvl[:, None], out=planes[g]); np.minimum(planes[g], lvl[None, :], out=planes[g])
+    return out
+
+# %% ../nbs/05_pair_features.ipynb #6a1c0f3b
+_CACHE = __name__ != '__main__'   # compiled kernel cached beside the module; a notebook's cells have no file to cache for
+GATHER, DIFF, RUNS_NEXT, RUNS_PREV = 0, 1, 2, 3   # the factor kinds as `SongPairs` stores them
+_RUN_CODE = np.array([sum(l >= k for k in RUN_LENGTHS) for l in range(RUN_LENGTHS[-1] + 1)], np.uint8)  # code of a run of l beats
+
+@dataclass
+class SongPairs:
+    "A song's pair factors packed for `fill_codes`: every group's per-beat key and its table."
+    kinds: np.ndarray  # (G,) int64: GATHER, DIFF, RUNS_NEXT or RUNS_PREV
+    keys: np.ndarray   # (G, N) int32: each beat's key in each group
+    tab: np.ndarray    # (T,) uint8: the groups' tables one after another (none for runs)
+    toff: np.ndarray   # (G,) int64: where each group's table starts in `tab`
+    tw: np.ndarray     # (G,) int64: a Gather table's row length K, a Diff table's centre r
+    @property
+    def n(self) -> int: return self.keys.shape[1]
+    def nbytes(self) -> int: return sum(a.nbytes for a in (self.kinds, self.keys, self.tab, self.toff, self.tw))
+
+def song_pairs(desc: dict   # `beat_descriptors` of a song
+              ) -> SongPairs:
+    "The pair factors of a whole song, packed: computed once, then every window's codes are one `fill_codes` call."
+    kinds, keys, tabs, tw = [], [], [], []
+    for f in pair_factors(pair_window(desc)).values():
+        if isinstance(f, Gather): kinds.append(GATHER); tabs.append(f.lut.ravel()); tw.append(f.lut.shape[1])
+        elif isinstance(f, Diff): kinds.append(DIFF); tabs.append(f.v); tw.append(len(f.v) // 2)
+        else: kinds.append(RUNS_NEXT if f.way == 'next' else RUNS_PREV); tabs.append(np.zeros(0, np.uint8)); tw.append(0)
+        keys.append(f.key)
+    toff = np.cumsum([0] + [len(t) for t in tabs[:-1]])
+    return SongPairs(np.array(kinds, np.int64), np.array(keys, np.int32), np.concatenate(tabs).astype(np.uint8),
+                     toff.astype(np.int64), np.array(tw, np.int64))
+
+@njit(cache=_CACHE)
+def _fill_codes(kinds, keys, tab, toff, tw, run_code, a, n, lv, out):
+    "out[i, j, g] = the code of group g for beats a + i, a + j, capped at lv[g, i] and lv[g, j]."
+    cap = len(run_code) - 1
+    L = np.zeros((n + 1, n + 1), np.uint8)                   # run lengths with a border of zeros
+    for g in range(len(kinds)):
+        key, lg, o, w, kind = keys[g, a:a + n], lv[g], toff[g], tw[g], kinds[g]
+        if kind == RUNS_NEXT:                                # L[i, j] = E[i, j] (1 + L[i+1, j+1]), border row and column n
+            L[n, :] = 0; L[:, n] = 0
+            for i in range(n - 1, -1, -1):
+                for j in range(n - 1, -1, -1): L[i, j] = min(L[i + 1, j + 1] + 1, cap) if key[i] == key[j] else 0
+        elif kind == RUNS_PREV:                              # back: L[i+1, j+1] = E[i, j] (1 + L[i, j]), border row and column 0
+            L[0, :] = 0; L[:, 0] = 0
+            for i in range(n):
+                for j in range(n): L[i + 1, j + 1] = min(L[i, j] + 1, cap) if key[i] == key[j] else 0
+        for i in range(n):
+            li = lg[i]
+            for j in range(n):
+                if kind == GATHER: c = tab[o + key[i] * w + key[j]]
+                elif kind == DIFF: c = tab[o + w + key[j] - key[i]]
+                elif kind == RUNS_NEXT: c = run_code[L[i, j]]
+                else: c = run_code[L[i + 1, j + 1]]
+                out[i, j, g] = min(c, li, lg[j])
+
+def fill_codes(sp: SongPairs,        # `song_pairs` of the song
+               start: int, n: int,   # the window: its first beat and its length, beats
+               masked,               # (n,) bool masked beats, or None
+               out: np.ndarray       # (N, N, G) uint8 with N >= n, C-contiguous: a window's place in a batch
+              ) -> np.ndarray:       # out, its [:n, :n] now the window's codes
+    "The window's pair codes masked as `mask_pairs` does, written into `out`: `mask_pairs(pair_codes(...), masked)` fast."
+    if not (0 <= start and n >= 1 and start + n <= sp.n): raise ValueError(f"window [{start}, {start + n}) is outside the song's {sp.n} beats")
+    if out.dtype != np.uint8 or out.shape[0] < n or out.shape[1] < n or out.shape[2:] != (len(PAIR_GROUPS),) or not out.flags.c_contiguous:
+        raise ValueError(f'out must be a C-contiguous uint8 (>= {n}, >= {n}, {len(PAIR_GROUPS)}) array, not {out.dtype} {out.shape}')
+    lv = mask_levels(np.zeros(n, bool) if masked is None else masked)
+    _fill_codes(sp.kinds, sp.keys, sp.tab, sp.toff, sp.tw, _RUN_CODE, start, n, lv, out)
     return out
 
 # %% ../nbs/05_pair_features.ipynb #90a56cdf

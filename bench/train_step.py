@@ -1,0 +1,182 @@
+"""End-to-end training throughput of the main job's two arms, with pair features (pairs) and without (nopairs):
+masked beats per second and seconds per step, batch making, pair codes, forward, backward and AdamW included.
+
+    python bench/train_step.py [--models tiny small] [--workers 0 1 2] [--steps 10] [--rounds 2] [--busy]
+                               [--no-busy] [--device cpu|cuda] [--threads T]
+
+What runs: the main job's loop itself (`train` of 08_pretrain, its DataLoader and `workers` processes, the main job's
+settings: `TrainConfig` defaults, batch 8, window 256, seed 0), evaluation and checkpoints switched off, on the bench
+corpus (30 band songs, 48 music21 pieces spread over its corpus and the examples: a small default corpus, built once
+into cache/bench-train-step in about a minute). Models: tiny (the main job's: d 32, 2 layers, pairs in layer 0) and
+small (d 128, 4 layers, 4 heads). For every model and worker count the two arms alternate, `--rounds` times
+`--steps` steps each, a fresh model and DataLoader per segment; a step's time is the loop's wall time from one step to
+the next (the batch's wait included), the first `--warmup` steps of a segment dropped (worker start-up). Both arms
+see the same batches (a function of seed and step), so their masked beats are the same and the beats/s ratio is the
+inverse of the time ratio. Figures are medians over the kept steps of all rounds.
+
+The split (one arm at a time, in-process: workers 0): batch making (windows, masks, hidden inputs), pair codes
+(`masked_index`: the window codes masked, the joint codes), the pair layer (the pair-attention kernels' forward and
+backward) and the rest of the step (every other layer, the loss, AdamW).
+
+`--busy` times everything again while a second torch job runs (a training of a small MLP on 2 threads, started here,
+stopped at the end); by default only the main job's settings (tiny, 1 worker) are timed busy: the two target ratios,
+idle >= 0.75 and busy >= 0.6, printed last. `--no-busy` skips it. `--device cuda` runs on the GPU, or says it skipped
+when there is none. Report the machine's load beside the figures (printed at the start and the end: `os.getloadavg`).
+"""
+from __future__ import annotations
+import argparse, os, subprocess, sys, tempfile, time
+from pathlib import Path
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]  # the repository root
+sys.path.insert(0, str(ROOT))
+
+BAND_SONGS, M21_PIECES = 30, 48   # songs of the bench corpus: band charts (MMA), music21 pieces spread over its corpus
+MODELS = {'tiny': dict(), 'small': dict(d_model=128, n_layers=4, n_heads=4)}   # BeatBertConfig fields beside the defaults
+TARGET_IDLE, TARGET_BUSY = 0.75, 0.6   # pairs beats/s over nopairs beats/s at the main job's settings
+MAIN_WORKERS = 1                       # the main job's DataLoader workers (`TrainConfig.workers`)
+BUSY_JOB = """
+import torch, time
+net = torch.nn.Sequential(torch.nn.Linear(256, 1024), torch.nn.GELU(), torch.nn.Linear(1024, 256))
+opt = torch.optim.AdamW(net.parameters())
+x = torch.randn(512, 256)
+while True:
+    loss = net(x).pow(2).mean(); opt.zero_grad(); loss.backward(); opt.step()
+"""
+
+
+def bench_corpus(out: Path = ROOT / 'cache' / 'bench-train-step', progress: bool = False) -> Path:
+    "Build (once) the bench corpus: band songs, music21 pieces and the examples, a small default corpus; its folder."
+    from beatbert.corpus import materialize_band, materialize_examples, build_corpus
+    from beatbert.m21 import materialize_music21, music21_paths
+    if (out / 'corpus.npz').exists(): return out
+    print(f'building the bench corpus into {out} (once, about a minute)', file=sys.stderr)
+    src = out / 'sources'
+    folders = [('examples', src / 'examples', 'file', 'file')]
+    materialize_examples(src / 'examples')
+    if materialize_band(src / 'band', n_songs=BAND_SONGS, progress=progress) is not None and (src / 'band').exists():
+        folders.append(('band', src / 'band', 'file', 'file'))
+    paths = music21_paths()
+    materialize_music21(src / 'music21', progress=progress, paths=[paths[i] for i in np.linspace(0, len(paths) - 1, M21_PIECES).astype(int)])
+    folders.append(('music21', src / 'music21', 'file', 'file'))
+    build_corpus(folders, out, progress=progress)
+    return out
+
+
+def segment(corpus: Path, model: str, pairs: bool, workers: int, steps: int, device: str) -> tuple:
+    "Train one arm for `steps` steps with the main job's loop; (seconds of each step, masked beats of each step)."
+    import torch
+    import beatbert.train as T
+    from beatbert.model import BeatBertConfig
+    tc = T.TrainConfig(corpus=str(corpus), steps=steps, eval_every=10 ** 9, checkpoint_every=10 ** 9, workers=workers, device=device)
+    mc = BeatBertConfig(pair_layers=(0,) if pairs else (), **MODELS[model])
+    T.valid_loss, T.save_checkpoint = (lambda *a, **k: float('nan')), (lambda *a, **k: None)   # steps only: no evaluation, no checkpoint
+    with tempfile.TemporaryDirectory() as run:
+        df = T.train(Path(run) / 'arm', tc, mc, progress=False)
+    sec = np.diff(np.r_[0.0, df.seconds.to_numpy()])
+    data = T.StepBatches(T.Corpus(str(corpus)), 'train', tc.batch_size, tc.window, tc.mask_strategy, tc.mask_rate, tc.seed, False, 0, steps, mc)
+    scored = [int((b['masked'] & ~b['pad']).sum()) for b in (T.make_batch(data, s) for s in range(steps))]
+    return sec, np.array(scored)
+
+
+def throughput(corpus, model, workers, steps, rounds, warmup, device) -> dict:
+    "Both arms alternating, `rounds` segments each: {arm: (median s/step, masked beats/s)}."
+    kept = {'pairs': ([], []), 'nopairs': ([], [])}
+    for r in range(rounds):
+        for arm in (('pairs', 'nopairs') if r % 2 == 0 else ('nopairs', 'pairs')):
+            sec, sc = segment(corpus, model, arm == 'pairs', workers, steps + warmup, device)
+            kept[arm][0].extend(sec[warmup:]); kept[arm][1].extend(sc[warmup:])
+    return {arm: (float(np.median(s)), float(np.median(np.array(b) / np.array(s)))) for arm, (s, b) in kept.items()}
+
+
+def split(corpus, model, steps, device) -> dict:
+    "Milliseconds per step of batch making, pair codes, the pair layer and the rest, for each arm, in-process."
+    import torch
+    import beatbert.train as T
+    import beatbert.pair_attention as PA
+    acc = {}
+    def timed(key, fn):
+        def g(*a, **kw):
+            t = time.perf_counter(); r = fn(*a, **kw); acc[key] = acc.get(key, 0.0) + time.perf_counter() - t; return r
+        return g
+    saved = (T.make_batch, T.masked_index, PA._PairAttentionCPU.forward, PA._PairAttentionCPU.backward)
+    T.make_batch, T.masked_index = timed('batch', T.make_batch), timed('codes', T.masked_index)
+    PA._PairAttentionCPU.forward = staticmethod(timed('layer', saved[2]))
+    PA._PairAttentionCPU.backward = staticmethod(timed('layer', saved[3]))
+    out = {}
+    try:
+        for arm in ('pairs', 'nopairs'):
+            acc.clear()
+            sec, _ = segment(corpus, model, arm == 'pairs', 0, steps, device)
+            total = float(sec[1:].sum()) * 1e3 / (steps - 1)
+            ms = {k: v * 1e3 / steps for k, v in acc.items()}
+            b, c, l = ms.get('batch', 0.0), ms.get('codes', 0.0), ms.get('layer', 0.0)
+            out[arm] = {'step': total, 'batch making': b - c, 'pair codes': c, 'pair layer': l, 'rest': total - b - l}
+    finally:
+        T.make_batch, T.masked_index = saved[:2]
+        PA._PairAttentionCPU.forward, PA._PairAttentionCPU.backward = staticmethod(saved[2]), staticmethod(saved[3])
+    return out
+
+
+def report(tag, model, workers, res) -> float:
+    "Print one line of figures and the ratio; the ratio of beats/s."
+    (sp, bp), (sn, bn) = res['pairs'], res['nopairs']
+    ratio = bp / bn
+    print(f'{tag:<5} {model:<5} workers {workers}: pairs {sp * 1e3:7.1f} ms/step {bp:8.0f} masked beats/s | '
+          f'nopairs {sn * 1e3:7.1f} ms/step {bn:8.0f} masked beats/s | pairs/nopairs beats/s {ratio:.2f}', flush=True)
+    return ratio
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--models', nargs='+', default=list(MODELS), choices=list(MODELS))
+    ap.add_argument('--workers', nargs='+', type=int, default=[0, 1, 2], help='DataLoader worker counts')
+    ap.add_argument('--steps', type=int, default=10, help='timed steps per segment')
+    ap.add_argument('--warmup', type=int, default=3, help='steps dropped at the start of each segment')
+    ap.add_argument('--rounds', type=int, default=2, help='segments of each arm, alternating')
+    ap.add_argument('--busy', action='store_true', help='time every model and worker count with a second torch job too')
+    ap.add_argument('--no-busy', action='store_true', help='skip the busy measurement of the main settings')
+    ap.add_argument('--device', default='cpu', help='cpu or cuda')
+    ap.add_argument('--threads', type=int, default=None, help="torch's threads (default: torch's choice)")
+    a = ap.parse_args(argv)
+    import torch
+    if a.device.startswith('cuda') and not torch.cuda.is_available():
+        print(f'train_step: --device {a.device}: no CUDA device here; skipped'); return
+    if a.threads: torch.set_num_threads(a.threads)
+    corpus = bench_corpus()
+    from beatbert.corpus import Corpus
+    c = Corpus(corpus)
+    print(f'{c}; device {a.device}, torch threads {torch.get_num_threads()}, cores {os.cpu_count()}; '
+          f'load average {os.getloadavg()[0]:.2f} at the start', flush=True)
+    t0 = time.time()
+    idle = {}
+    for model in a.models:
+        for w in a.workers:
+            idle[model, w] = report('idle', model, w, throughput(corpus, model, w, a.steps, a.rounds, a.warmup, a.device))
+    for model in a.models:
+        sp = split(corpus, model, a.steps, a.device)
+        for arm, ms in sp.items():
+            print(f'split {model:<5} {arm:<7} (in-process, ms/step): ' + ', '.join(f'{k} {v:.1f}' for k, v in ms.items()), flush=True)
+    busy = {}
+    if not a.no_busy or a.busy:
+        job = subprocess.Popen([sys.executable, '-c', BUSY_JOB], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(2)
+            todo = [(m, w) for m in a.models for w in a.workers] if a.busy else [('tiny', MAIN_WORKERS)]
+            for model, w in todo:
+                busy[model, w] = report('busy', model, w, throughput(corpus, model, w, a.steps, a.rounds, a.warmup, a.device))
+        finally:
+            job.kill(); job.wait()
+    print(f'{time.time() - t0:.0f} s; load average {os.getloadavg()[0]:.2f} at the end')
+    main_key = ('tiny', MAIN_WORKERS)
+    if main_key in idle:
+        r = idle[main_key]
+        print(f'TARGET idle: pairs/nopairs masked beats/s at the main job\'s settings (tiny, {MAIN_WORKERS} worker) '
+              f'{r:.2f} (target >= {TARGET_IDLE}: {"met" if r >= TARGET_IDLE else "MISSED"})')
+    if main_key in busy:
+        r = busy[main_key]
+        print(f'TARGET busy: the same while a second torch job runs {r:.2f} (target >= {TARGET_BUSY}: {"met" if r >= TARGET_BUSY else "MISSED"})')
+
+
+if __name__ == '__main__':
+    main()
