@@ -377,7 +377,7 @@ def materialize_examples(dest) -> list:
     write_examples(dest, labels=True); return []
 
 # %% ../nbs/06_corpus.ipynb #3c5e9a71
-POP_PER_SPLIT = {'train': 438, 'valid': 51, 'test': 111}   # pop songs in the default corpus, per split (of 438 / 51 / 111)
+POP_PER_SPLIT = {'train': 120, 'valid': 20, 'test': 111}   # pop songs in the default corpus, per split (of 438 / 51 / 111)
 
 def pop_corpus_ids(per_split: dict = None) -> list:   # {split: songs}; None: POP_PER_SPLIT
     "The ids of the pop songs in the default corpus: per split, the first `per_split[split]` songs by a hash of the id."
