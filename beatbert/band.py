@@ -12,6 +12,7 @@ import pandas as pd
 import symusic
 from tqdm.auto import tqdm
 from .midi import BeatbertError
+from .labels import from_legacy, write_labels, read_labels
 
 # %% auto #0
 __all__ = ['PC_SHARPS', 'PC_FLATS', 'CHORD_TYPES', 'MMA_SUFFIX', 'PROGRESSIONS', 'BLUES_FORMS', 'SCALES', 'GROOVES',
@@ -515,10 +516,11 @@ def band_corpus(n_songs: int = 400,          # songs to draw
         chart = random_chart(seed * 100_003 + i)
         mid, lab = out / f'{sid}.mid', out / f'{sid}.labels.csv'
         err, dt = '', float('nan')
+        if lab.exists() and 'beat_in_bar' in lab.open().readline(): write_labels(from_legacy(chart_labels(chart)), lab)   # pre-schema
         if not (mid.exists() and lab.exists()):
             t0 = time.perf_counter()
             try:
-                chart_labels(chart).to_csv(lab, index=False)
+                write_labels(from_legacy(chart_labels(chart)), lab)
                 render_chart(chart, mid)
             except MMAError as e: err = str(e)
             dt = time.perf_counter() - t0

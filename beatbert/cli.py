@@ -209,6 +209,8 @@ def _corpus_args(p):
     s.add_argument('--out', required=True, help='corpus folder')
     s.add_argument('--workers', type=int, default=None, help='worker processes (default: all cores)')
     s.add_argument('--metre', choices=['auto', 'file', 'music'], default='auto', help="for the songs of MIDI folders (built-in sources: 'file')")
+    s.add_argument('--labels', action='store_true', help='read the annotation files beside each MIDI file of a folder '
+                   '(NAME.jams, NAME.chords.lab, NAME.keys.lab, NAME.sections.lab, NAME.phrases.lab, NAME.beats.txt) into the label schema')
     s.add_argument('--scheduler', metavar='ADDRESS', help='a running Dask scheduler (tcp://HOST:8786): build the songs on its '
                                                          'workers (--out on a disk they share) instead of local processes')
 
@@ -216,10 +218,14 @@ def _corpus_args(p):
 def _corpus(a):
     from beatbert.corpus import build
     if a.workers is not None and a.workers < 1: raise UsageError(f'--workers must be at least 1, not {a.workers}')
-    r = build(a.sources, a.out, a.workers, progress=sys.stderr.isatty(), metre=a.metre, scheduler=a.scheduler)
+    r = build(a.sources, a.out, a.workers, progress=sys.stderr.isatty(), metre=a.metre, scheduler=a.scheduler, labels=a.labels)
     print(f"{a.out}: {r['songs']} songs, {r['beats']} beats, {r['measures']} measures; {r['skipped']} files skipped "
           f"(see {Path(a.out) / 'skipped.csv'}); built {r['built']} in {r['seconds']} s")
     print(r['per_source'].to_string())
+    sk = pd.read_csv(Path(a.out) / 'skipped.csv', keep_default_na=False)
+    bad = sk[sk.reason.str.startswith('labels: ')]
+    for p, why in zip(bad.path, bad.reason): print(f'beatbert: {why} ({Path(p).name} skipped)', file=sys.stderr)
+    return 2 if len(bad) else 0
 
 # %% ../nbs/90_cli.ipynb #4d7ccaf0
 def _transcribe_args(p):

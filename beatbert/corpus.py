@@ -17,12 +17,16 @@ from .grid import *
 from .beats import *
 from .features import *
 from .m21 import materialize_music21
+from .labels import (SCHEMA, LabelError, ANNOTATION_FILES, annotation_files, annotations_beside, labels_on_grid,
+                             read_labels, write_labels, conform_labels)
 
 # %% auto #0
-__all__ = ['PIPELINE_VERSION', 'FEATURES_VERSION', 'DESC_DTYPES', 'SPLITS', 'MIDI_SUFFIXES', 'BUILTIN', 'BAND_SONGS',
-           'song_arrays', 'unpack_features', 'fingerprint', 'split_of', 'Item', 'scan_folder', 'process_item',
-           'consolidate', 'build_corpus', 'dask_rows', 'merge_corpora', 'Corpus', 'materialize_band',
-           'materialize_examples', 'resolve_sources', 'build', 'lakh_plan']
+__all__ = ['PIPELINE_VERSION', 'FEATURES_VERSION', 'DESC_DTYPES', 'SPLITS', 'MIDI_SUFFIXES', 'LABEL_SUFFIXES', 'BUILTIN',
+           'DEFAULT_SOURCES', 'BAND_SONGS', 'POP_PER_SPLIT', 'song_arrays', 'unpack_features', 'fingerprint',
+           'split_of', 'Source', 'as_source', 'Item', 'scan_folder', 'sidecar_on_grid', 'song_labels', 'process_item',
+           'consolidate', 'build_corpus', 'dask_rows', 'merge_corpora', 'corpus_labels', 'Corpus', 'materialize_band',
+           'materialize_examples', 'pop_corpus_ids', 'pop_split_of', 'materialize_pop_source', 'resolve_sources',
+           'build', 'lakh_plan']
 
 # %% ../nbs/06_corpus.ipynb #d4452d01
 PIPELINE_VERSION = 2   # bump when what a song becomes changes while the feature registry does not (grids, bars, verdicts, roles)
@@ -69,31 +73,62 @@ def split_of(fp: str) -> str:
 
 # %% ../nbs/06_corpus.ipynb #c1028ccd
 MIDI_SUFFIXES = ('.mid', '.midi', '.kar')
+LABEL_SUFFIXES = ('.labels.csv',) + tuple(ANNOTATION_FILES)   # files beside a MIDI file that belong to its song
+
+@dataclass
+class Source:
+    "A folder to build, and how its songs are built."
+    folder: str                # the folder, searched recursively
+    name: str | None = None    # the source's name in meta.csv (default: the folder's name)
+    grid: str = 'auto'         # grid mode for `song_beats`: 'auto', 'file' or 'track'
+    metre: str = 'auto'        # metre mode for `song_beats`: 'auto', 'music' or 'file'
+    labels: bool = False       # read the annotation files beside each MIDI file (`labels.annotations_beside`)
+    split: object = None       # a function of a MIDI path giving its split ('train', 'valid', 'test'); None: by fingerprint
+
+def as_source(s) -> Source:
+    "A `Source` from a Source, a folder, or a (name, folder, grid[, metre]) tuple."
+    if isinstance(s, Source): return s
+    if isinstance(s, tuple): name, folder, *modes = s; return Source(folder, name, *modes)
+    return Source(s)
 
 @dataclass
 class Item:
     "One file to build: its source name, path, content key and build options."
     source: str        # name of the source (folder name, or a built-in source)
     path: str          # the MIDI file
-    key: str           # content hash (first 16 hex digits of sha1 of the bytes, and of the labels sidecar's)
+    key: str           # content hash (first 16 hex digits of sha1 of the bytes, and of its label files')
     grid: str = 'auto' # grid mode for `song_beats`
     metre: str = 'auto' # metre mode for `song_beats`: 'auto', 'music' or 'file'
+    labels: bool = False # read the annotation files beside it
+    split: str = ''    # the split its source fixed ('' = by fingerprint)
 
-def scan_folder(folder, source: str = None, grid: str = 'auto', metre: str = 'auto') -> tuple[list, list]:
-    "Work items for the MIDI files under `folder`, and skipped rows for everything else in it."
+def _label_owner(p: Path) -> Path | None:
+    "The MIDI stem a label file belongs to (`x.chords.lab` -> `x`), or None if `p` is no label file."
+    for suf in LABEL_SUFFIXES:
+        if p.name.endswith(suf) and len(p.name) > len(suf): return p.with_name(p.name[:-len(suf)])
+    return None
+
+def scan_folder(folder, source: str = None, grid: str = 'auto', metre: str = 'auto', labels: bool = False,
+                split=None) -> tuple[list, list]:   # split: path -> split, or None (see `Source`)
+    "Work items for the MIDI files under `folder` (with their label files), and skipped rows for everything else in it."
     folder = Path(folder)
     if not folder.is_dir(): raise BeatbertError(f'{folder}: not a folder')
     source = source or folder.name
     items, skipped = [], []
-    for p in sorted(folder.rglob('*')):
-        hidden = any(part.startswith('.') for part in p.relative_to(folder).parts)
-        if hidden or p.name.endswith('.labels.csv') or p.is_dir(): continue
+    paths = [p for p in sorted(folder.rglob('*')) if not any(part.startswith('.') for part in p.relative_to(folder).parts)]
+    stems = {p.with_suffix('') for p in paths if p.suffix.lower() in MIDI_SUFFIXES and not p.is_dir()}
+    for p in paths:
+        if p.is_dir(): continue
         skip = lambda why: skipped.append(dict(source=source, path=str(p), key='', reason=why))
+        owner = _label_owner(p)
+        if owner is not None and p.suffix.lower() not in MIDI_SUFFIXES:
+            if owner not in stems: skip(f'a label file without its MIDI file ({owner.name}.mid)')
+            continue                                                      # part of its song
         if p.suffix.lower() not in MIDI_SUFFIXES: skip('not a MIDI file name (.mid, .midi, .kar)'); continue
-        lab = p.with_suffix('').as_posix() + '.labels.csv'                # labels change the song's record too
-        try: data = _path_bytes(p) + (Path(lab).read_bytes() if os.path.exists(lab) else b'')
+        side = [Path(p.with_suffix('').as_posix() + '.labels.csv')] + (list(annotation_files(p).values()) if labels else [])
+        try: data = _path_bytes(p) + b''.join(f.name.encode() + f.read_bytes() for f in side if f.is_file()) + b'|labels' * labels
         except (BeatbertError, OSError) as e: skip(_reason(e, str(p))); continue
-        items.append(Item(source, str(p), hashlib.sha1(data).hexdigest()[:16], grid, metre))
+        items.append(Item(source, str(p), hashlib.sha1(data).hexdigest()[:16], grid, metre, labels, split(str(p)) if split else ''))
     return items, skipped
 
 # %% ../nbs/06_corpus.ipynb #52761852
@@ -103,21 +138,45 @@ def _reason(e: Exception, path: str) -> str:
     if msg.startswith(f'{path}: '): msg = msg[len(path) + 2:]
     return msg if isinstance(e, BeatbertError) else f'error: {type(e).__name__}: {msg}'
 
+def sidecar_on_grid(df: pd.DataFrame,   # schema labels, row k = the file's quarter note k from time 0
+                    b: Beats,            # the song on the grid the build chose
+                    tol: float = 0.25,   # beats: how far a grid beat may lie from a quarter note of the file
+                   ) -> pd.DataFrame:    # schema labels, one row per grid beat, validated
+    "A per-quarter-note labels sidecar laid on the beats of `b`'s grid: each beat takes the row of the quarter it falls on."
+    s = b.song
+    q = seconds_to_beats(b.grid.starts, s.tempos.time.to_numpy(), s.tempos.bpm.to_numpy())   # grid beats in the file's quarters
+    k = np.round(q).astype(int)
+    ok = (np.abs(q - k) <= tol) & (k >= 0) & (k < len(df))
+    out = df.iloc[np.clip(k, 0, max(len(df) - 1, 0))].reset_index(drop=True) if len(df) else pd.DataFrame(index=range(len(k)))
+    for c in out.columns: out[c] = out[c].astype(SCHEMA[c].dtype).where(ok, pd.NA) if c not in ('beat', 'time') else out[c]
+    out['beat'], out['time'] = np.arange(len(k)), b.grid.starts
+    return conform_labels(out, b.song.path or b.song.name)
+
+def song_labels(item: Item, b: Beats) -> pd.DataFrame | None:
+    "The song's labels on its grid (see above), or None when it has no label file; LabelError naming the bad file."
+    side = Path(item.path).with_suffix('').as_posix() + '.labels.csv'
+    if os.path.exists(side): return sidecar_on_grid(read_labels(side), b)
+    ann = annotations_beside(item.path) if item.labels else None
+    return labels_on_grid(ann, b.grid.starts) if ann is not None else None
+
 def process_item(item: Item, songs_dir: str, labels_dir: str) -> dict:
     "Build one song into `songs_dir`; a metadata row with status 'ok', or 'skipped' and a reason."
     row = dict(source=item.source, path=item.path, key=item.key, version=FEATURES_VERSION)
     try:
         b = song_beats(item.path, grid=item.grid, reader='symusic', metre=item.metre)
         arr = song_arrays(b)
-        lab = Path(item.path).with_suffix('').as_posix() + '.labels.csv'
-        has_labels = os.path.exists(lab)
-        if has_labels: pd.read_csv(lab).to_parquet(Path(labels_dir) / f'{item.key}.parquet')
+        lab = song_labels(item, b)
+        has_labels = lab is not None
+        if has_labels:
+            tmp = Path(labels_dir) / f'.{item.key}.tmp{os.getpid()}-{threading.get_ident()}.parquet'
+            write_labels(lab, tmp); os.replace(tmp, Path(labels_dir) / f'{item.key}.parquet')
         _atomic_savez(Path(songs_dir) / f'{item.key}.npz', **arr)
         s = b.song
         return row | dict(status='ok', beats=len(b), measures=int(b.grid.measure[-1]) + 1, duration=round(s.duration, 3),
                           tempo=round(float(s.tempos.bpm.iloc[0]), 2), grid=b.grid.source, trust=round(b.grid.trust, 3),
                           tracks=len(s.tracks), drums=bool(s.notes.is_drum.any()), labels=has_labels,
                           fingerprint=fingerprint(arr['features']))
+    except LabelError as e: return row | dict(status='skipped', reason=f'labels: {_reason(e, item.path)}')
     except Exception as e:  # every failure becomes a row of skipped.csv with its reason
         return row | dict(status='skipped', reason=_reason(e, item.path))
 
@@ -149,7 +208,7 @@ def consolidate(out: Path, rows: list) -> None:
     _atomic_savez(out / 'corpus.npz', **cat)
 
 # %% ../nbs/06_corpus.ipynb #7fafb298
-def build_corpus(sources,                 # folders, or (name, folder, grid mode[, metre mode]) tuples
+def build_corpus(sources,                 # folders, `Source`s, or (name, folder, grid mode[, metre mode]) tuples
                  out,                     # output folder
                  workers: int = None,     # worker processes (default: all cores); 1 runs in this process
                  progress: bool = True,   # show a progress bar
@@ -162,9 +221,8 @@ def build_corpus(sources,                 # folders, or (name, folder, grid mode
     out = Path(out); songs, labels = out / f'songs-{FEATURES_VERSION}', out / 'labels'
     songs.mkdir(parents=True, exist_ok=True); labels.mkdir(exist_ok=True)
     items, skipped = [], list(extra_skipped)
-    for s in sources:
-        name, folder, grid, metre = (tuple(s) + ('auto',))[:4] if isinstance(s, tuple) else (None, s, 'auto', 'auto')
-        it, sk = scan_folder(folder, name, grid, metre); items += it; skipped += sk
+    for s in map(as_source, sources):
+        it, sk = scan_folder(s.folder, s.name, s.grid, s.metre, s.labels, s.split); items += it; skipped += sk
     k_, m_ = shard
     items = [it for it in items if int(it.key[:8], 16) % m_ == k_]
     first, unique = {}, []
@@ -196,7 +254,8 @@ def build_corpus(sources,                 # folders, or (name, folder, grid mode
     skipped += [dict(source=r['source'], path=r['path'], key=r['key'], reason=r['reason']) for r in rows if r['status'] != 'ok']
     meta = pd.DataFrame(ok, columns=['key', 'path', 'source', 'beats', 'measures', 'duration', 'tempo', 'grid', 'trust',
                                      'tracks', 'drums', 'labels', 'fingerprint'])
-    meta['split'] = [split_of(f) for f in meta.fingerprint]
+    fixed = {it.key: it.split for it in unique}                          # a split the source fixed, else the fingerprint's
+    meta['split'] = [fixed[k] or split_of(f) for k, f in zip(meta.key, meta.fingerprint)]
     meta.sort_values('key').to_csv(out / 'meta.csv', index=False)
     pd.DataFrame(skipped, columns=['source', 'path', 'key', 'reason']).to_csv(out / 'skipped.csv', index=False)
     consolidate(out, ok)
@@ -262,6 +321,13 @@ def merge_corpora(parts, out) -> dict:
     return dict(songs=len(meta), beats=int(meta.beats.sum()))
 
 # %% ../nbs/06_corpus.ipynb #5f21b8b8
+def corpus_labels(folder,      # a built corpus folder
+                  key: str,    # the song's key (meta.csv)
+                 ) -> pd.DataFrame | None:   # schema labels, one row per beat of the song; None: no labels
+    "The per-beat labels (`labels.SCHEMA`) of song `key` of a built corpus, validated; None when its source had none."
+    p = Path(folder) / 'labels' / f'{key}.parquet'
+    return read_labels(p) if p.exists() else None
+
 class Corpus:
     "A built corpus in memory: packed features and descriptors of every song, metadata, labels on demand."
     def __init__(self, folder):
@@ -286,13 +352,13 @@ class Corpus:
         d = {k: self.arrays[k][a:b].astype(np.int64) for k in DESC_DTYPES}
         return d | {'beat': np.arange(b - a)}
     def labels(self, i: int) -> pd.DataFrame | None:
-        "The song's per-beat labels, when its source had them."
-        p = self.folder / 'labels' / f'{self.keys[i]}.parquet'
-        return pd.read_parquet(p) if p.exists() else None
+        "Song i's per-beat labels in the schema (`corpus_labels`), or None when its source had none."
+        return corpus_labels(self.folder, self.keys[i])
     def split(self, name: str) -> np.ndarray: return np.flatnonzero(self.meta.split.to_numpy() == name)
 
 # %% ../nbs/06_corpus.ipynb #60409b05
-BUILTIN = ('default', 'music21', 'band', 'examples')
+BUILTIN = ('default', 'music21', 'band', 'examples', 'pop')
+DEFAULT_SOURCES = ('music21', 'band', 'examples', 'pop')   # what 'default' means
 BAND_SONGS = 800  # songs in the default band corpus: with music21's ~2,800 pieces, drums in over 20 % of the songs
 
 def materialize_band(dest, n_songs: int = BAND_SONGS, seed: int = 0, progress: bool = True) -> list:
@@ -306,14 +372,38 @@ def materialize_band(dest, n_songs: int = BAND_SONGS, seed: int = 0, progress: b
     return [dict(source='band', path=r.path, key='', reason=f'MMA failed: {r.error}') for r in meta.itertuples() if r.error]
 
 def materialize_examples(dest) -> list:
-    "Write the example songs of `data/` (from code) into `dest`."
+    "Write the example songs of `data/` (from code) into `dest`, each with its labels sidecar in the schema."
     from beatbert.examples import write_examples
-    write_examples(dest); return []
+    write_examples(dest, labels=True); return []
 
-def resolve_sources(sources, out, workers: int = None, progress: bool = True, metre: str = 'auto') -> tuple[list, list]:
-    "Folders to build for `sources` (folders or built-in names, materialized under out/sources) and their skipped rows."
+# %% ../nbs/06_corpus.ipynb #3c5e9a71
+POP_PER_SPLIT = {'train': 120, 'valid': 20, 'test': 111}   # pop songs in the default corpus, per split (of 438 / 51 / 111)
+
+def pop_corpus_ids(per_split: dict = None) -> list:   # {split: songs}; None: POP_PER_SPLIT
+    "The ids of the pop songs in the default corpus: per split, the first `per_split[split]` songs by a hash of the id."
+    from beatbert.pop import pop_ids, pop_split
+    per_split = POP_PER_SPLIT if per_split is None else per_split
+    order = sorted(pop_ids(), key=lambda i: hashlib.sha1(f'pop-corpus/{i}'.encode()).hexdigest())
+    out = []
+    for sp, n in per_split.items(): out += [i for i in order if pop_split(i) == sp][:n]
+    return sorted(out)
+
+def pop_split_of(path) -> str:
+    "The fixed split of a materialized pop song (`NNN.mid`): `pop.pop_split` of its id."
+    from beatbert.pop import pop_split
+    return pop_split(Path(path).stem)
+
+def materialize_pop_source(dest, workers: int = None, ids=None) -> list:
+    "Write the default corpus's pop songs with their JAMS annotations into `dest` (resumable); skipped rows."
+    from beatbert.pop import materialize_pop
+    return materialize_pop(dest, pop_corpus_ids() if ids is None else ids, workers=workers or os.cpu_count() or 1).to_dict('records')
+
+# %% ../nbs/06_corpus.ipynb #8b2f6a1d
+def resolve_sources(sources, out, workers: int = None, progress: bool = True, metre: str = 'auto',
+                    labels: bool = False) -> tuple[list, list]:   # labels: read annotation files beside a folder's MIDI files
+    "`Source`s to build for `sources` (folders or built-in names, materialized under out/sources) and their skipped rows."
     folders, skipped = [], []
-    names = [n for s in sources for n in (('music21', 'band', 'examples') if s == 'default' else (s,))]
+    names = [n for s in sources for n in (DEFAULT_SOURCES if s == 'default' else (s,))]
     for s in dict.fromkeys(names):
         if s in BUILTIN:
             dest = Path(out) / 'sources' / s
@@ -321,16 +411,21 @@ def resolve_sources(sources, out, workers: int = None, progress: bool = True, me
             elif s == 'band':
                 skipped += materialize_band(dest, progress=progress)
                 if not dest.exists(): continue
+            elif s == 'pop':
+                skipped += materialize_pop_source(dest, workers)
+                folders.append(Source(str(dest), 'pop', 'auto', 'auto', labels=True, split=pop_split_of)); continue   # real MIDI: the music decides
             else: skipped += materialize_examples(dest)
-            folders.append((s, dest, 'file', 'file'))   # built-in sources are sequenced: their file grid and metre are the truth
-        elif Path(s).is_dir(): folders.append((None, Path(s), 'auto', metre))
+            folders.append(Source(str(dest), s, 'file', 'file'))   # sequenced sources: their file grid and metre are the truth
+        elif Path(s).is_dir(): folders.append(Source(str(s), None, 'auto', metre, labels=labels))
         else: raise BeatbertError(f"{s}: neither a folder nor a built-in source ({', '.join(BUILTIN)})")
     return folders, skipped
 
 def build(sources, out, workers: int = None, progress: bool = True, metre: str = 'auto',
-          scheduler=None) -> dict:   # a Dask scheduler address or Client: the songs are built on its workers
+          scheduler=None,        # a Dask scheduler address or Client: the songs are built on its workers
+          labels: bool = False   # read the annotation files (JAMS, .lab, .beats.txt) beside the MIDI files of folders
+         ) -> dict:
     "Materialize built-in sources, then build the corpus of every source into `out`."
-    folders, skipped = resolve_sources(sources, out, workers, progress, metre)
+    folders, skipped = resolve_sources(sources, out, workers, progress, metre, labels)
     return build_corpus(folders, out, workers, progress, extra_skipped=skipped, scheduler=scheduler)
 
 # %% ../nbs/06_corpus.ipynb #a6443953

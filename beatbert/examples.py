@@ -11,8 +11,8 @@ import pretty_midi
 from .midi import Part, midi_from_parts, midi_bytes
 
 # %% auto #0
-__all__ = ['DRUMS', 'EXAMPLES', 'chord', 'melody', 'roman', 'voicing', 'walking_bass', 'drum_bar', 'blues_band', 'chorale',
-           'pop_song', 'funk_groove', 'waltz', 'write_examples']
+__all__ = ['DRUMS', 'EXAMPLES', 'EXAMPLE_CHARTS', 'chord', 'melody', 'roman', 'voicing', 'walking_bass', 'drum_bar', 'blues_band',
+           'chorale', 'pop_song', 'funk_groove', 'waltz', 'write_examples', 'example_labels']
 
 # %% ../nbs/00a_examples.ipynb #90095373
 def chord(pitches,            # MIDI pitches, in any order
@@ -233,11 +233,50 @@ def waltz() -> pretty_midi.PrettyMIDI:
 # %% ../nbs/00a_examples.ipynb #e5086311
 EXAMPLES = {'blues_band': blues_band, 'chorale': chorale, 'pop_song': pop_song, 'funk_groove': funk_groove, 'waltz': waltz}
 
-def write_examples(folder='data'  # where to write, created if missing
-                  ) -> list[Path]: # the files written, one per example
-    "Write each song of `EXAMPLES` to `folder/<name>.mid`."
+def write_examples(folder='data',     # where to write, created if missing
+                   labels: bool = False # also write `<name>.labels.csv` (`example_labels`) beside each song that has them
+                  ) -> list[Path]: # the MIDI files written, one per example
+    "Write each song of `EXAMPLES` to `folder/<name>.mid` (and, with `labels`, its labels sidecar)."
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, make in EXAMPLES.items():
         p = folder / f'{name}.mid'; p.write_bytes(midi_bytes(make())); paths.append(p)
+        if labels and name in EXAMPLE_CHARTS: write_labels(example_labels(name), folder / f'{name}.labels.csv')
     return paths
+
+# %% ../nbs/00a_examples.ipynb #7c2e9f14
+import numpy as np
+import pandas as pd
+from .labels import Annotations, intervals, labels_on_grid, is_tonic_chord, write_labels, conform_labels
+
+def _per_bar(bars: list, beats: int = 4) -> list:
+    "One label per beat from bars of labels (the labels of a bar share its beats evenly)."
+    return [c for bar in bars for c in bar for _ in range(beats // len(bar))]
+
+_BLUES_HARTE = {'I7': 'A:7', 'IV7': 'D:7', 'V7': 'E:7'}   # the blues in A
+_CHORALE_RN = [['I', 'IV', 'V', 'I'], ['IV', 'I6', 'V7', 'I'], ['I', 'vi', 'iii', 'IV'], ['V', 'V7'],
+               ['vi', 'iii6', 'IV', 'I6'], ['IV', 'V', 'vi', 'I6'], ['IV', 'I64', 'V7', 'V7'], ['I']]
+_RN_HARTE_C = {'I': 'C:maj', 'I6': 'C:maj/3', 'I64': 'C:maj/5', 'IV': 'F:maj', 'V': 'G:maj', 'V7': 'G:7', 'vi': 'A:min',
+               'iii': 'E:min', 'iii6': 'E:min/b3'}       # the chorale's numerals in C major, inversions as Harte bass degrees
+EXAMPLE_CHARTS = {   # name: chord per beat (Harte), key, scale, Roman numeral per beat, blues
+    'blues_band': dict(chords=_per_bar([[_BLUES_HARTE[s]] for s in _BLUES[:11] + ['V7'] + _BLUES[:11] + ['I7']]),
+                       key='A:major', scale='blues', blues=True),
+    'chorale': dict(chords=[_RN_HARTE_C[r] for r in _per_bar(_CHORALE_RN)], roman=_per_bar(_CHORALE_RN), key='C:major'),
+    'pop_song': dict(chords=_per_bar([['G:maj'], ['D:maj'], ['E:min'], ['C:maj']] * 2), key='G:major'),
+    'funk_groove': dict(chords=_per_bar([['E:min7'], ['E:min7'], ['A:min7'], ['G:min7']] * 4), key='E:minor'),
+}
+
+def example_labels(name: str) -> pd.DataFrame:
+    "Per-beat labels (`labels.SCHEMA`) of an example song from its chart: row k = quarter note k from time 0, no `time` column."
+    c = EXAMPLE_CHARTS[name]
+    n = len(c['chords']); q = np.arange(n, dtype=float)                 # quarter notes: the song's beats, in beats
+    ann = Annotations(beats=pd.DataFrame({'time': q, 'position': (q % 4).astype(int)}),
+                      chords=intervals((k, k + 1, ch) for k, ch in enumerate(c['chords'])), keys=intervals([(0, n, c['key'])]),
+                      source=f'example {name}')
+    lab = labels_on_grid(ann, q).drop(columns='time')                  # times in beats here: the build sets seconds
+    if 'roman' in c: lab['roman'] = c['roman']
+    if 'scale' in c:
+        lab['scale'] = c['scale']
+        lab['tonic_chord'] = [is_tonic_chord(*x) for x in zip(lab.chord_root, lab.chord_quality, lab.key_tonic, lab.key_mode, lab.scale)]
+    if c.get('blues'): lab['blues_song'] = lab['blues_form'] = True
+    return conform_labels(lab, f'example {name}')

@@ -399,7 +399,10 @@ def read_beats(path) -> pd.DataFrame:
     return pd.DataFrame({'time': t, 'position': pd.array(pos - 1 if pos is not None else [pd.NA] * len(t), dtype='Int8')})
 
 # %% ../nbs/00aa_labels.ipynb #101d19d1
-import jams
+def _jams():
+    "The `jams` module, imported on first use (its import takes seconds: every corpus worker would pay it)."
+    import jams
+    return jams
 
 def _jams_kind(a) -> str | None:
     "What a JAMS annotation gives: beats, chords, keys, sections, phrases, or None (ignored)."
@@ -430,6 +433,7 @@ def _jams_values(a, kind: str, where: str):
 
 def read_jams(path) -> Annotations:
     "Timed annotations of a JAMS file (beat, chord, key_mode, segment_* namespaces); a one-line LabelError at the first bad one."
+    jams = _jams()
     try: jam = jams.load(str(path), validate=False)
     except Exception as e: raise LabelError(f'{path}: not a readable JAMS file ({" ".join(str(e).split())})') from None
     ann, first = Annotations(source=str(path), duration=jam.file_metadata.duration), {}
@@ -449,6 +453,7 @@ def write_jams(ann: Annotations,   # timed annotations, checked first
               ) -> Path:
     "Write timed annotations as a JAMS file that `read_jams` reads back to the same annotations; jams validates it."
     check_annotations(ann)
+    jams = _jams()
     ends = [getattr(ann, k).end.max() for k in ('chords', 'keys', 'sections') if getattr(ann, k) is not None and len(getattr(ann, k))]
     ends += [p.end.max() for p in ann.phrases if len(p)] + ([ann.beats.time.max()] if ann.beats is not None and len(ann.beats) else [])
     jam = jams.JAMS(); jam.file_metadata.duration = float(ann.duration or max(ends, default=0.0)); jam.file_metadata.title = title

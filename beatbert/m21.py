@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
+from .labels import from_legacy, write_labels, read_labels
 
 # %% auto #0
-__all__ = ['MUSIC21_SKIP', 'FORMATS', 'source_meters', 'abc_tune_lines', 'abc_four_four', 'score_to_midi', 'rn_labels',
-           'materialize_m21_file', 'music21_paths', 'one_format_per_piece', 'materialize_music21']
+__all__ = ['MUSIC21_SKIP', 'FORMATS', 'LABELS_VERSION', 'source_meters', 'abc_tune_lines', 'abc_four_four', 'score_to_midi',
+           'rn_labels', 'materialize_m21_file', 'music21_paths', 'one_format_per_piece', 'materialize_music21']
 
 # %% ../nbs/00c_music21.ipynb #d3e8e4c1
 _METER = {'.abc': re.compile(r'^M:\s*([^\s%]+)', re.M), '.krn': re.compile(r'\*M(\d+/\d+)'),
@@ -186,7 +187,7 @@ def materialize_m21_file(path: str, dest: str) -> list:
             labels = _m21_labels(sc, pickup, pl)
             if pl and sum(pl) != len(labels) // 4: labels = labels.drop(columns='phrase_start')  # lines and measures disagree
             if p.suffix == '.rntxt': labels = rn_labels(sc, pickup, labels)   # Bach chorales analysed in Roman numerals
-            pm.write(str(out / f'{name}.mid')); labels.to_csv(out / f'{name}.labels.csv', index=False)
+            pm.write(str(out / f'{name}.mid')); write_labels(from_legacy(labels), out / f'{name}.labels.csv')
         except Exception as e:
             skipped.append(dict(source='music21', path=f'{sid}#{name}', key='', reason=f'music21 export failed: {type(e).__name__}: {e}'[:200]))
     return skipped
@@ -234,15 +235,19 @@ def materialize_music21(dest,                 # folder for the MIDI files and la
     import music21
     dest = Path(dest); marks = dest / '.done'; marks.mkdir(parents=True, exist_ok=True)
     paths, skipped = one_format_per_piece(paths or music21_paths())   # both files would write the same MIDI file
-    mark = lambda p: marks / (hashlib.sha1(p.encode()).hexdigest()[:16] + '.json')
+    mark = lambda p: marks / _mark_name(p)
     todo = [(p, str(dest)) for p in paths if not mark(p).exists()]
     for rows, (p, _) in _pool_map(_m21_marked, todo, workers or os.cpu_count() or 1, 'music21', progress): pass
     for p in paths: skipped += json.loads(mark(p).read_text())
     return skipped
 
+LABELS_VERSION = 'schema-1'   # in the done-marks' names: pieces written before the label schema are written again
+
+def _mark_name(path: str) -> str: return hashlib.sha1(f'{path}|{LABELS_VERSION}'.encode()).hexdigest()[:16] + '.json'
+
 def _m21_marked(path: str, dest: str) -> tuple:
     "materialize_m21_file, then its done-mark (holding the skipped rows)."
     rows = materialize_m21_file(path, dest)
-    m = Path(dest) / '.done' / (hashlib.sha1(path.encode()).hexdigest()[:16] + '.json')
+    m = Path(dest) / '.done' / _mark_name(path)
     m.write_text(json.dumps(rows))
     return rows, (path, dest)

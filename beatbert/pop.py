@@ -4,7 +4,8 @@
 
 # %% ../nbs/00d_pop.ipynb #d33826c2
 from __future__ import annotations
-import hashlib, os, shutil, tarfile, tempfile
+import hashlib, json, os, shutil, sys, tarfile, tempfile
+from multiprocessing import get_context
 from pathlib import Path
 import re
 import numpy as np
@@ -228,21 +229,38 @@ def pop_annotations(song_id: str, root=None) -> tuple:
                   phrases_placed=bool(phrases), changes=changes)
     return check_annotations(ann), report
 
+def _materialize_song(sid: str, dest: str, root) -> tuple:
+    "Write song `sid`'s JAMS file, then its MIDI file (each atomically: both there = done); (sid, skipped row or None)."
+    dest = Path(dest)
+    try:
+        ann, _ = pop_annotations(sid, root)
+        tmp = dest / f'.{sid}.jams'
+        write_jams(ann, tmp, title=f'POP909 song {sid}'); os.replace(tmp, dest / f'{sid}.jams')
+        tmp = dest / f'.{sid}.mid'
+        shutil.copyfile(_song_dir(sid, root) / f'{sid}.mid', tmp); os.replace(tmp, dest / f'{sid}.mid')
+        return sid, None
+    except (BeatbertError, OSError, ValueError) as e:
+        return sid, dict(source='pop', path=str(Path(root or POP_CACHE) / sid), key='', reason=' '.join(str(e).split()))
+
+def _materialize_star(a): return _materialize_song(*a)
+
 def materialize_pop(dest,              # folder for NNN.mid and NNN.jams
                     ids=None,          # song ids; None: every song
                     root=None,         # the unpacked songs; None: pop_root()
+                    workers: int = 1,  # processes (spawned); 1 runs in this process
                    ) -> pd.DataFrame:  # skipped rows: source, path, key, reason
-    "Write each pop song's MIDI file with a JAMS file of its annotations beside it; skipped rows for songs it cannot write."
+    "Write each pop song's MIDI file with a JAMS file of its annotations beside it (resumable); skipped rows for songs it cannot write."
     dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
-    skipped = []
-    for sid in (ids if ids is not None else pop_ids(root)):
-        try:
-            ann, _ = pop_annotations(sid, root)
-            tmp = dest / f'.{sid}.jams'
-            write_jams(ann, tmp, title=f'POP909 song {sid}'); os.replace(tmp, dest / f'{sid}.jams')
-            shutil.copyfile(_song_dir(sid, root) / f'{sid}.mid', dest / f'{sid}.mid')
-        except (BeatbertError, OSError, ValueError) as e:
-            skipped.append(dict(source='pop', path=str(Path(root or POP_CACHE) / sid), key='', reason=' '.join(str(e).split())))
+    marks = dest / '.skipped'; marks.mkdir(exist_ok=True)           # a hidden folder: not part of the source
+    ids = list(ids if ids is not None else pop_ids(root))
+    done = lambda sid: (dest / f'{sid}.mid').exists() or (marks / f'{sid}.json').exists()
+    todo = [(sid, str(dest), root) for sid in ids if not done(sid)]
+    if workers > 1 and len(todo) > 1:
+        with get_context('spawn').Pool(workers) as pool: results = list(pool.imap_unordered(_materialize_star, todo, chunksize=4))
+    else: results = [_materialize_song(*a) for a in todo]
+    for sid, row in results:
+        if row is not None: (marks / f'{sid}.json').write_text(json.dumps(row))
+    skipped = [json.loads((marks / f'{sid}.json').read_text()) for sid in ids if (marks / f'{sid}.json').exists()]
     return pd.DataFrame(skipped, columns=['source', 'path', 'key', 'reason'])
 
 # %% ../nbs/00d_pop.ipynb #514f3c82

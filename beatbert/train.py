@@ -23,7 +23,7 @@ __all__ = ['STRATEGIES', 'LOOKS_BACK_IDX', 'COPY_LAGS', 'RUN_NAMES', 'choose_mas
            'metrics', 'Baselines', 'BeatWindows', 'collate_windows', 'StepBatches', 'window_batch', 'masked_index',
            'make_batch', 'rank_share', 'CheckpointError', 'TrainConfig', 'lr_at', 'save_checkpoint', 'load_model',
            'load_optimizer', 'eval_batches', 'predict_masked', 'ddp_env', 'ddp_backend', 'ddp_start', 'valid_loss',
-           'train', 'compare', 'format_table', 'pretrain_main', 'evaluate_run']
+           'train', 'source_group', 'compare', 'format_table', 'pretrain_main', 'evaluate_run']
 
 # %% ../nbs/08_pretrain.ipynb #5ae24595
 STRATEGIES = ('random', 'measures', 'spans')
@@ -307,27 +307,29 @@ def eval_batches(corpus: Corpus, split: str, tc: TrainConfig, pairs: bool, mc: B
             bim = torch.from_numpy(corpus.descriptors(s)['beat_in_measure'][a:e]).unsqueeze(0)
             g = torch.Generator().manual_seed(tc.seed * 1_000_003 + k0 + j)
             masked[j, :e - a] = choose_masked(torch.zeros(1, e - a, dtype=torch.bool), bim, tc.mask_strategy, tc.mask_rate, g)[0]
-        out = {'targets': b['bits'], 'inputs': hide_inputs(b['bits'], masked), 'masked': masked, 'pad': b['pad']}
+        out = {'targets': b['bits'], 'inputs': hide_inputs(b['bits'], masked), 'masked': masked, 'pad': b['pad'], 'song': b['song']}
         if pairs: out['index'] = masked_index(corpus, wins, masked, mc)
         yield out
 
 @torch.no_grad()
 def predict_masked(model: BeatBert, corpus: Corpus, split: str, tc: TrainConfig, baselines: 'Baselines | None' = None,
                    limit: int | None = None) -> dict:
-    "Probabilities for the masked beats of `split` from the model (and the baselines): {name: (M, F)}, plus 'targets'."
+    "Probabilities for the masked beats of `split` from the model (and the baselines): {name: (M, F)}, plus 'targets' and 'song' (M,)."
     model.eval()
     dev = torch.device(tc.device)
-    out = {'targets': [], 'BeatBert': []}
+    out = {'targets': [], 'BeatBert': [], 'song': []}
     for b in eval_batches(corpus, split, tc, bool(model.config.pair_layers), model.config, limit):
         sel = (b['masked'] & ~b['pad']).numpy()
         idx = b['index'].to(dev) if 'index' in b else None
         logits, _ = model(b['inputs'].to(dev), idx, b['masked'].to(dev), b['pad'].to(dev))
         out['BeatBert'].append(torch.sigmoid(logits).cpu().numpy()[sel])
         out['targets'].append(b['targets'].numpy().astype(bool)[sel])
+        out['song'].append(np.broadcast_to(b['song'].numpy()[:, None], sel.shape)[sel])   # the corpus song of each masked beat
         if baselines is not None:
             for name, p in baselines.predict(b['targets'].numpy(), b['masked'].numpy(), b['pad'].numpy()).items():
                 out.setdefault(name, []).append(p[sel])
-    return {k: np.concatenate(v) if v else np.zeros((0, model.config.n_features)) for k, v in out.items()}
+    return {k: np.concatenate(v) if v else np.zeros((0,) if k == 'song' else (0, model.config.n_features), int if k == 'song' else float)
+            for k, v in out.items()}
 
 # %% ../nbs/08_pretrain.ipynb #8c63fad7
 import torch.distributed as dist
@@ -413,28 +415,44 @@ def train(run, tc: TrainConfig, mc: BeatBertConfig, progress: bool = True, stop_
     return pd.DataFrame(rows)
 
 # %% ../nbs/08_pretrain.ipynb #29781878
+def source_group(source: str,   # the song's source (meta.csv)
+                 path: str,     # its path (meta.csv)
+                ) -> str:       # its row group in the tables per source
+    "A song's test source: its source, music21's split into Bach chorales, Essen folk songs and the rest."
+    if source != 'music21': return source
+    p = Path(path).as_posix()
+    return 'music21 chorales' if '/bach/' in p else 'music21 folk' if '/essenFolksong/' in p else 'music21 other'
+
 def compare(runs: dict,                 # {name: run folder}
             corpus: Corpus, tc: TrainConfig, split: str = 'test') -> pd.DataFrame:
-    "Metrics of the baselines and of each run on the masked beats of `split`: one row each."
+    "Metrics of the baselines and of each run on the masked beats of `split`, in all and per source: rows (source, model)."
     base = Baselines.fit(corpus, 'train')
-    rows, first = {}, True
+    preds, first = {}, True
     for name, run in runs.items():
         model, _ = load_model(run)
         p = predict_masked(model, corpus, split, tc, base if first else None)
-        if first:
-            for b in ['prior', *COPY_LAGS]: rows[b] = metrics(p[b], p['targets'])
-            n = len(p['targets'])
-        rows[name] = metrics(p['BeatBert'], p['targets']); first = False
-    df = pd.DataFrame(rows).T
-    df.attrs['masked_beats'] = n
+        if first: preds |= {b: p[b] for b in ['prior', *COPY_LAGS]}; y, song = p['targets'], p['song']
+        preds[name] = p['BeatBert']; first = False
+    group = np.array([source_group(s, q) for s, q in zip(corpus.meta.source, corpus.meta.path)], dtype=object)[song]
+    rows = {}
+    for g in ['all', *sorted(set(group))]:
+        sel = np.ones(len(y), bool) if g == 'all' else group == g
+        for name, p in preds.items():
+            rows[(g, name)] = metrics(p[sel], y[sel]) | {'songs': len(np.unique(song[sel])), 'masked_beats': int(sel.sum())}
+    df = pd.DataFrame.from_dict(rows, orient='index').astype({'songs': int, 'masked_beats': int})
+    df.index.names = ['source', 'model']
+    df.attrs['masked_beats'] = len(y)
     return df
 
 def format_table(df: pd.DataFrame) -> str:
-    "The comparison as a text table: lower BCE is better, higher F1 and AUC are better."
+    "The comparison as text, one block per source: lower BCE is better, higher F1 and AUC are better."
     cols = ['bce', 'micro_f1', 'macro_auc'] + [c for c in df.columns if c.startswith('f1_')]
     t = df[cols].rename(columns={'bce': 'BCE/beat', 'micro_f1': 'micro-F1', 'macro_auc': 'macro-AUC'})
-    return (f"masked beats scored: {df.attrs.get('masked_beats', '?')} (test split)\n"
-            + t.to_string(float_format=lambda v: f'{v:.3f}'))
+    out = [f"masked beats scored: {df.attrs.get('masked_beats', '?')} (test split); baselines fitted on the training split"]
+    for g in dict.fromkeys(df.index.get_level_values(0)):
+        r = df.loc[g].iloc[0]
+        out += ['', f"{g}: {r.songs} test songs, {r.masked_beats} masked beats", t.loc[g].to_string(float_format=lambda v: f'{v:.3f}')]
+    return '\n'.join(out)
 
 # %% ../nbs/08_pretrain.ipynb #a60f2be2
 RUN_NAMES = {PAIRS: 'BeatBert, pair features', NOPAIRS: 'BeatBert, no pair features'}   # the main job's runs, as the table names them
