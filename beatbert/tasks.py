@@ -425,12 +425,14 @@ def play_chart(chart) -> bytes:
 
 def chart_corpus(folder,         # a new folder: the charts go to folder/band, the corpus to folder/corpus
                  n: int,         # charts: every other one a blues, every fourth lifted by a tone
-                 source: str = 'band') -> Corpus:
+                 source: str = 'band',   # the source's name (its folder)
+                 first: int = 0          # the first chart's seed: charts first, first + 1, ...
+                ) -> Corpus:
     "A built corpus of n band charts played in code (`play_chart`), their labels beside them."
     from beatbert.band import song_chart, blues_chart, chart_labels
     from beatbert.corpus import build_corpus
     folder = Path(folder); (folder / source).mkdir(parents=True)
-    for s in range(n):
+    for s in range(first, first + n):
         chart = blues_chart(s, lift=2 if s % 4 == 1 else 0) if s % 2 else song_chart(s, form='verse-chorus', lift=(0, 2)[s % 4 == 0])
         (folder / source / f'chart_{s}.mid').write_bytes(play_chart(chart))
         chart_labels(chart).to_csv(folder / source / f'chart_{s}.labels.csv', index=False)
