@@ -20,11 +20,11 @@ from . import baselines as B
 
 # %% auto #0
 __all__ = ['SCALE_CLASSES', 'SCALE_OF', 'INTERVALS', 'TASKS', 'TIME_TOL', 'METRE_COLS', 'LIFT_SONGS', 'LIFT_SOURCES',
-           'MIN_LIFT_BEATS', 'ALL', 'Output', 'Binary', 'Events', 'SongLevel', 'Classes', 'events', 'event_counts',
-           'flag', 'classes_of', 'tonic_above_bass', 'Task', 'get_task', 'beat_times', 'on_beats', 'song_labels',
-           'metre_bits', 'phase_shift', 'lift_midi', 'song_record', 'lifted_labels', 'derive_task_songs', 'task_songs',
-           'Example', 'task_examples', 'describe', 'play_chart', 'chart_corpus', 'choose_thresholds', 'bootstrap',
-           'resamples', 'score_systems']
+           'MIN_LIFT_BEATS', 'DERIVED_COLUMNS', 'ALL', 'Output', 'Binary', 'Events', 'SongLevel', 'Classes', 'events',
+           'event_counts', 'flag', 'classes_of', 'tonic_above_bass', 'Task', 'get_task', 'beat_times', 'on_beats',
+           'song_labels', 'metre_bits', 'phase_shift', 'lift_midi', 'song_record', 'lifted_labels', 'derive_task_songs',
+           'task_songs', 'Example', 'task_examples', 'describe', 'play_chart', 'chart_corpus', 'choose_thresholds',
+           'bootstrap', 'resamples', 'score_systems']
 
 # %% ../nbs/10_tasks.ipynb #9470b277
 @dataclass(frozen=True)
@@ -200,10 +200,11 @@ TIME_TOL = 0.02   # s: how far a label row's time may lie from its corpus beat
 
 def on_beats(lab: pd.DataFrame, times: np.ndarray, n: int, where: str = '') -> pd.DataFrame:
     "Schema labels reindexed to beats 0..n-1 (rows past the labels <NA>, their times from `times`)."
+    if len(lab) == n: return lab                                            # rows are beats 0, 1, ... (the schema says so)
     lab = lab[lab.beat < n]
     out = pd.DataFrame({'beat': np.arange(n)}).merge(lab, on='beat', how='left')
     if 'time' in out: out['time'] = out['time'].fillna(pd.Series(times[:n]))
-    return conform_labels(out, where)
+    return out
 
 def song_labels(corpus: Corpus, i: int) -> pd.DataFrame | None:
     "Schema labels of song i on its n beats, None when it has none; LabelError when they are not on its beats."
@@ -271,6 +272,7 @@ def lifted_labels(lab: pd.DataFrame, at: int, k: int) -> pd.DataFrame:
 LIFT_SONGS = 400                 # songs drawn for modulation_up: half lifted, half left alone
 LIFT_SOURCES = ('music21',)      # sources whose songs are lifted (the others carry their own key labels)
 MIN_LIFT_BEATS = 48              # beats a song needs to be lifted (12 bars of 4)
+DERIVED_COLUMNS = ['key', 'parent', 'path', 'source', 'split', 'kind', 'beats', 'grid', 'labels', 'shift', 'lift', 'lift_beat']
 
 def _record_rows(records: list, out: Path):
     "Write derived songs [(meta row, arrays, labels)] as a corpus folder `out` that `Corpus` reads."
@@ -279,8 +281,9 @@ def _record_rows(records: list, out: Path):
     cat = {k: np.concatenate([r[1][k] for r in records]) for k in records[0][1]} if records else {}
     cat['offsets'] = np.r_[0, np.cumsum([len(r[1]['features']) for r in records])].astype(np.int64)
     cat['keys'], cat['feature_names'] = np.array([r[0]['key'] for r in records]), np.array(FEATURE_NAMES)
-    for row, _, lab in records: write_labels(lab, out / 'labels' / f"{row['key']}.parquet")
-    pd.DataFrame([r[0] for r in records]).to_csv(out / 'meta.csv', index=False)
+    for row, _, lab in records:
+        if lab is not None: write_labels(lab, out / 'labels' / f"{row['key']}.parquet")
+    pd.DataFrame([r[0] for r in records], columns=DERIVED_COLUMNS).to_csv(out / 'meta.csv', index=False)
     _atomic_savez(out / 'corpus.npz', **cat)
 
 def _arrays(corpus: Corpus, i: int, bits: np.ndarray, desc: dict) -> dict:
@@ -302,20 +305,18 @@ def derive_task_songs(folder,                          # a built corpus folder
     records, skipped, meta = [], [], corpus.meta
     row = lambda i, kind, **kw: dict(key=f"{meta.key.iloc[i]}-{kind}{kw.get('shift', kw.get('lift', ''))}", parent=meta.key.iloc[i],
                                      path=meta.path.iloc[i], source=meta.source.iloc[i], split=meta.split.iloc[i], kind=kind,
-                                     beats=corpus.n_beats(i), grid=meta.grid.iloc[i], labels=True) | kw
+                                     beats=corpus.n_beats(i), grid=meta.grid.iloc[i], labels=kind == 'lifted') | kw
     labelled = np.flatnonzero(meta.labels.to_numpy(bool))
-    labs = {}
-    for i in labelled:
-        try: labs[i] = song_labels(corpus, i)
-        except LabelError as e: skipped.append(dict(path=meta.path.iloc[i], reason=str(e)))
-    rng = np.random.default_rng(seed)
-    for i, lab in labs.items():                                             # shifted grids: every song with downbeats
-        if lab is None or (flag(lab, 'downbeat') < 0).all(): continue
+    for i in labelled:                                                      # shifted grids: every labelled song
         s = int(np.random.default_rng([seed, int(i)]).integers(4))
         bits, desc = phase_shift(corpus.features(i), corpus.descriptors(i), s)
-        records.append((row(i, 'shifted', shift=s), _arrays(corpus, i, bits, desc), lab))
-    can = [i for i, lab in labs.items() if meta.source.iloc[i] in lift_sources and corpus.n_beats(i) >= MIN_LIFT_BEATS]
-    pick = rng.permutation(can)[:lift_songs]
+        records.append((row(i, 'shifted', shift=s), _arrays(corpus, i, bits, desc), None))
+    can = [i for i in labelled if meta.source.iloc[i] in lift_sources and corpus.n_beats(i) >= MIN_LIFT_BEATS]
+    pick, labs = np.random.default_rng(seed).permutation(can)[:lift_songs], {}
+    for i in pick:
+        try: labs[i] = song_labels(corpus, i)
+        except LabelError as e: skipped.append(dict(path=meta.path.iloc[i], reason=str(e)))
+    pick = [i for i in pick if i in labs]
     for n, i in enumerate(tqdm(pick, disable=not progress, desc='lifted songs', file=sys.stderr)):
         r = np.random.default_rng([seed, int(i), 1])
         desc, n_b = corpus.descriptors(i), corpus.n_beats(i)
@@ -374,20 +375,21 @@ def task_examples(corpus: Corpus, task: str | Task, progress: bool = False) -> t
     t = task if isinstance(task, Task) else get_task(task)
     out, left = [], {}
     def drop(why): left[why] = left.get(why, 0) + 1
+    index = {k: i for i, k in enumerate(corpus.keys)}
     for name in t.songs:
         c = corpus if name == 'corpus' else task_songs(corpus, progress)
         meta = c.meta
-        keep = meta.labels.to_numpy(bool) & (meta.kind.to_numpy() == name if 'kind' in meta else True)
+        keep = meta.labels.to_numpy(bool) if name == 'corpus' else meta.kind.to_numpy() == name
         for i in tqdm(np.flatnonzero(keep), disable=not progress, desc=f'{t.name} ({name})', file=sys.stderr):
-            try: lab = song_labels(c, i)
+            row = meta.iloc[i]
+            try: lab = song_labels(corpus, index[row.parent]) if name == 'shifted' else song_labels(c, i)
             except LabelError: drop("labels are not on the song's beats"); continue
             if lab is None or not set(t.columns) & set(lab.columns): drop('no labels for this task'); continue
             bits, desc = c.features(i), c.descriptors(i)
             y = t.targets(lab, desc)
             if all((v < 0).all() for v in y.values()): drop('no beat asked'); continue
-            row = meta.iloc[i]
-            key = row.parent if 'parent' in meta else row.key
-            out.append(Example(key, row.split, row.source, _how(row, row.source) if name != 'corpus' else row.source,
+            out.append(Example(row.parent if name != 'corpus' else row.key, row.split, row.source,
+                               _how(row, row.source) if name != 'corpus' else row.source,
                                bits, desc, y, {b: f(bits, desc) for b, f in t.baselines.items()}))
     return out, left
 
