@@ -71,7 +71,7 @@ def _need(a, *names):
         if getattr(a, n) is None: raise UsageError(f"{a.cmd}: {'FILE' if n == 'file' else '--' + n} is required (or --list)")
 
 class _TaskHelp(argparse.HelpFormatter):
-    "Help whose '{tasks}' names the tasks of `beatbert.tasks`, imported only when help is printed (it imports torch: seconds)."
+    "Help whose '{tasks}' names the tasks of `beatbert.tasks`, imported only when help is printed (it imports the feature and corpus modules)."
     def _get_help_string(self, action):
         h = super()._get_help_string(action) or ''
         if '{tasks}' not in h: return h
@@ -328,7 +328,8 @@ def _finetune_args(p):
 @subcommand('finetune', 'fine-tune the pretrained BeatBert on a music-theory task beside its baselines; '
                         '--all: every task, four arms, one table', _finetune_args, formatter_class=_TaskHelp)
 def _finetune(a):
-    from beatbert.tasks import finetune_main, TASKS
+    from beatbert.finetune import finetune_main
+    from beatbert.tasks import TASKS
     if a.all == (a.task is not None): raise UsageError('finetune: name one TASK, or --all')
     if a.task is not None and a.task not in TASKS: raise UsageError(f"finetune: unknown task {a.task!r}; tasks: {', '.join(TASKS)}")
     if a.steps is not None and a.steps < 1: raise UsageError(f'--steps must be at least 1, not {a.steps}')
@@ -346,7 +347,8 @@ def _predict_args(p):
 
 @subcommand('predict', "per-beat answers of a fine-tuned model on a MIDI file, as CSV", _predict_args, formatter_class=_TaskHelp)
 def _predict(a):
-    from beatbert.tasks import predict_file, TASKS
+    from beatbert.finetune import predict_file
+    from beatbert.tasks import TASKS
     out = Path(a.out)
     if out.suffix.lower() != '.csv': raise UsageError(f'{out}: --out must end in .csv')
     if a.task is not None and a.task not in TASKS: raise UsageError(f"predict: unknown task {a.task!r}; tasks: {', '.join(TASKS)}")
@@ -389,7 +391,7 @@ def launch_torchrun(a, cmd: str) -> int:
     "Run `beatbert pretrain|finetune` (without --nproc) under torchrun in `a.nproc` processes; torchrun's exit code (2 on failure)."
     if a.nproc < 1: raise UsageError(f'--nproc must be at least 1, not {a.nproc}')
     from beatbert.train import TrainConfig
-    from beatbert.tasks import FinetuneConfig
+    from beatbert.finetune import FinetuneConfig
     batch = getattr(a, 'batch_size', None) or (TrainConfig.batch_size if cmd == 'pretrain' else FinetuneConfig.batch_size)
     if a.nproc > batch: raise UsageError(f'--nproc {a.nproc}: more processes than the {batch} windows of a batch')
     if a.device.startswith('cuda'):

@@ -21,7 +21,8 @@ from beatbert.layout import DEFAULT_CORPUS, DEFAULT_RUN, FINETUNE_RUN, PAIRS, NO
 from beatbert.model import pair_index
 from beatbert.pairs import pair_codes
 from beatbert.train import BeatWindows, load_model
-from beatbert.tasks import FinetuneConfig, finetune_all, TASKS
+from beatbert.finetune import FinetuneConfig, finetune_all
+from beatbert.tasks import TASKS
 
 BUDGET = 30 * 60  # seconds
 
