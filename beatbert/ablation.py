@@ -345,7 +345,6 @@ def _check_run_json(r: Run):
 
 def train_run(r: Run, progress: bool = False) -> bool:
     "Train (or resume) one run to its stop; True if this call trained any step."
-    from safetensors.torch import load_file, save_file
     if (r.folder / 'done.json').exists(): return False
     _check_run_json(r)
     step = json.loads((r.folder / 'checkpoint.json').read_text())['step'] if (r.folder / 'checkpoint.json').exists() else 0
@@ -360,11 +359,11 @@ def train_run(r: Run, progress: bool = False) -> bool:
         train(r.folder, r.tc, r.mc, progress=progress, stop_at=step); trained = True
     best = c.loc[c.valid.idxmin()] if len(c) else None
     if r.patience and (r.folder / 'best.safetensors').exists():      # early stopping: the best evaluation's weights are the run's
-        shutil.copyfile(r.folder / 'model.safetensors', r.folder / 'last.safetensors')
+        if not (r.folder / 'last.safetensors').exists(): shutil.copyfile(r.folder / 'model.safetensors', r.folder / 'last.safetensors')
         shutil.copyfile(r.folder / 'best.safetensors', r.folder / 'model.safetensors')
     done = dict(stop=why, steps=int(c.step.iloc[-1]), seconds=float(c.seconds.iloc[-1]),
                 best_step=int(best.step) if best is not None else None, best_valid=float(best.valid) if best is not None else None)
-    (r.folder / 'done.json').write_text(json.dumps(done, indent=1))
+    (r.folder / 'done.tmp').write_text(json.dumps(done, indent=1)); os.replace(r.folder / 'done.tmp', r.folder / 'done.json')
     return trained
 
 # %% ../nbs/12_ablation.ipynb #a19c0181

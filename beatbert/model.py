@@ -67,8 +67,10 @@ class BeatBertConfig:
     def groups_read(self) -> tuple: return tuple(range(len(self.pair_sizes))) if self.pair_use is None else self.pair_use
 
     def to_dict(self) -> dict:
-        "Plain JSON-ready values (tuples become lists)."
-        return json.loads(json.dumps(asdict(self)))
+        "Plain JSON-ready values (tuples become lists); `pair_use` only when set, so that runs saved before it resume."
+        d = json.loads(json.dumps(asdict(self)))
+        if self.pair_use is None: d.pop('pair_use')
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> BeatBertConfig:
