@@ -12,12 +12,13 @@ from .onsets import *
 from .tracker import *
 
 # %% auto #0
-__all__ = ['EVIDENCE', 'CONTEXT', 'DOWNBEAT_COEF', 'DOWNBEAT_BIAS', 'SWITCH', 'beat_chroma', 'beat_evidence', 'downbeat_logodds',
-           'bar_positions', 'places_loglik', 'track_beats', 'downbeat_figure']
+__all__ = ['EVIDENCE', 'CONTEXT', 'DOWNBEAT_COEF', 'DOWNBEAT_BIAS', 'DOWNBEAT_COEF_TUNE', 'DOWNBEAT_BIAS_TUNE', 'TUNE_MIN',
+           'SWITCH', 'beat_chroma', 'beat_evidence', 'tune_alone', 'downbeat_logodds', 'bar_positions', 'places_loglik',
+           'track_beats', 'downbeat_figure']
 
 # %% ../nbs/01d_downbeats.ipynb #62faea78
 EVIDENCE = ['on_w', 'bass', 'long', 'kick', 'snare', 'count', 'held', 'harm1', 'harm2', 'harm4', 'gap', 'ioi', 'first',
-            'last', 'high']  # the columns of `beat_evidence`
+            'last', 'high', 'tonic', 'root', 'from_last', 'from_first']  # the columns of `beat_evidence`
 
 def _nearest_beat(on: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     "Index of the beat start nearest each onset, whether the onset is on it (within a fifth of a beat, 30-100 ms), beat lengths (s)."
@@ -51,7 +52,9 @@ def _change(C: np.ndarray, L: int) -> np.ndarray:
     return c
 
 # %% ../nbs/01d_downbeats.ipynb #16f3f7b1
-def beat_evidence(notes: pd.DataFrame, times: np.ndarray) -> np.ndarray:
+def beat_evidence(notes: pd.DataFrame, times: np.ndarray,
+                  counted: bool = True,   # whether beats counted from the first and last onset mean bars (not on a tracked grid)
+                 ) -> np.ndarray:
     "(N, len(EVIDENCE)) measure-start evidence of each beat of boundaries `times` (s), unscaled."
     times = np.asarray(times, float)
     nb, col = len(times) - 1, {n: k for k, n in enumerate(EVIDENCE)}
@@ -78,30 +81,61 @@ def beat_evidence(notes: pd.DataFrame, times: np.ndarray) -> np.ndarray:
     m = near & P
     np.maximum.at(X[:, col['gap']], i[m], np.clip(before, 0, 4)[m]); np.maximum.at(X[:, col['ioi']], i[m], np.clip(after, 0, 4)[m])
     X[i[np.argmin(on)], col['first']] = 1.0; X[i[np.argmax(on)], col['last']] = 1.0
+    last = np.flatnonzero(P)[np.argmax(on[P])]                          # the last pitched onset: its pitch class is the tonic
+    rel = (pitch - pitch[P & (on >= on[last] - 0.05)].min()) % 12
+    tri = np.bincount(i[m & np.isin(rel, [0, 3, 4, 7])], minlength=nb)[:nb]
+    X[:, col['tonic']] = tri / np.maximum(1, X[:, col['count']]); X[:, col['root']] = np.bincount(i[m & (rel == 0)], minlength=nb)[:nb] > 0
+    if counted:
+        k = np.arange(nb)
+        X[:, col['from_last']] = (i[last] - k) % 4 == 0; X[:, col['from_first']] = (k - i[np.flatnonzero(P)[np.argmin(on[P])]]) % 4 == 0
     return X
 
 # %% ../nbs/01d_downbeats.ipynb #6eb924ee
 CONTEXT = (-4, -3, -2, -1, 0, 1, 2, 3, 4)   # beats: the neighbours whose evidence the odds of a beat read
-DOWNBEAT_COEF = np.array([  # rows: CONTEXT offsets; columns: EVIDENCE
-    [0.073, 0.112, -0.007, 0.000, 0.000, -0.131, 0.289, -0.107, 0.287, 0.061, 0.023, 0.010, 0.010, -0.056, 0.064],  # -4
-    [-0.069, 0.030, 0.147, 0.000, 0.000, 0.003, -0.135, 0.210, -0.196, -0.113, 0.034, -0.104, -0.049, -0.014, -0.021],  # -3
-    [0.258, -0.023, -0.458, 0.000, 0.000, 0.086, 0.055, -0.219, 0.016, 0.127, -0.002, 0.122, -0.093, -0.042, -0.044],  # -2
-    [-0.034, -0.235, -0.076, 0.000, 0.000, 0.035, -0.071, 0.140, -0.385, -0.215, 0.029, -0.112, 0.027, -0.014, -0.048],  # -1
-    [0.138, 0.156, 0.051, 0.000, 0.000, -0.157, 0.265, -0.159, 0.461, 0.275, 0.018, 0.047, 0.076, 0.006, 0.079],  # +0
-    [-0.186, 0.042, 0.182, 0.000, 0.000, 0.044, -0.127, 0.220, -0.151, -0.335, 0.008, -0.081, -0.144, 0.031, -0.021],  # +1
-    [0.260, -0.018, -0.439, 0.000, 0.000, 0.061, 0.063, -0.205, 0.015, 0.122, 0.002, 0.122, -1.815, -0.001, -0.054],  # +2
-    [-0.137, -0.209, -0.017, 0.000, 0.000, 0.099, -0.082, 0.118, -0.372, -0.017, 0.040, -0.079, -1.042, 0.021, -0.047],  # +3
-    [-0.000, 0.128, 0.185, 0.000, 0.000, -0.158, 0.205, -0.050, 0.283, 0.035, -0.021, 0.031, -1.101, -0.020, 0.069],  # +4
+DOWNBEAT_COEF = np.array([  # rows: CONTEXT offsets; columns: EVIDENCE (music in parts)
+    [0.073, 0.112, -0.007, 0.000, 0.000, -0.131, 0.289, -0.107, 0.287, 0.061, 0.023, 0.010, 0.010, -0.056, 0.064, 0.000, 0.000, 0.000, 0.000],  # -4
+    [-0.069, 0.030, 0.147, 0.000, 0.000, 0.003, -0.135, 0.210, -0.196, -0.113, 0.034, -0.104, -0.049, -0.014, -0.021, 0.000, 0.000, 0.000, 0.000],  # -3
+    [0.258, -0.023, -0.458, 0.000, 0.000, 0.086, 0.055, -0.219, 0.016, 0.127, -0.002, 0.122, -0.093, -0.042, -0.044, 0.000, 0.000, 0.000, 0.000],  # -2
+    [-0.034, -0.235, -0.076, 0.000, 0.000, 0.035, -0.071, 0.140, -0.385, -0.215, 0.029, -0.112, 0.027, -0.014, -0.048, 0.000, 0.000, 0.000, 0.000],  # -1
+    [0.138, 0.156, 0.051, 0.000, 0.000, -0.157, 0.265, -0.159, 0.461, 0.275, 0.018, 0.047, 0.076, 0.006, 0.079, 0.000, 0.000, 0.000, 0.000],  # +0
+    [-0.186, 0.042, 0.182, 0.000, 0.000, 0.044, -0.127, 0.220, -0.151, -0.335, 0.008, -0.081, -0.144, 0.031, -0.021, 0.000, 0.000, 0.000, 0.000],  # +1
+    [0.260, -0.018, -0.439, 0.000, 0.000, 0.061, 0.063, -0.205, 0.015, 0.122, 0.002, 0.122, -1.815, -0.001, -0.054, 0.000, 0.000, 0.000, 0.000],  # +2
+    [-0.137, -0.209, -0.017, 0.000, 0.000, 0.099, -0.082, 0.118, -0.372, -0.017, 0.040, -0.079, -1.042, 0.021, -0.047, 0.000, 0.000, 0.000, 0.000],  # +3
+    [-0.000, 0.128, 0.185, 0.000, 0.000, -0.158, 0.205, -0.050, 0.283, 0.035, -0.021, 0.031, -1.101, -0.020, 0.069, 0.000, 0.000, 0.000, 0.000],  # +4
 ])
 DOWNBEAT_BIAS = -2.191
+DOWNBEAT_COEF_TUNE = np.array([  # the same, for a tune alone (one note at a time)
+    [-0.154, 0.187, -0.422, 0.000, 0.000, 0.703, -0.455, 0.299, -0.087, 0.402, 0.079, 0.119, 0.104, -0.122, 0.428, -0.029, -0.102, 0.055, 0.402],  # -4
+    [0.141, -0.419, 0.193, 0.000, 0.000, -0.257, -0.779, -0.111, -0.022, -0.238, 0.092, 0.508, -0.433, -0.098, -0.556, 0.017, 0.256, -0.565, -1.115],  # -3
+    [0.195, 0.119, -0.637, 0.000, 0.000, 0.418, 1.185, -0.096, -0.125, 0.000, -1.179, 0.387, 0.046, 0.476, 0.041, 0.085, -0.313, 0.871, -0.509],  # -2
+    [-0.183, -0.078, 0.302, 0.000, 0.000, -0.381, 0.411, -0.076, 0.005, -0.226, 0.780, 0.073, -0.027, -0.301, -0.376, -0.297, 0.143, 0.038, 0.914],  # -1
+    [-0.309, 0.308, 0.035, 0.000, 0.000, 1.023, 0.306, 0.140, -0.077, 0.533, -0.038, 0.413, 0.227, -0.088, 0.679, -0.054, 0.137, 0.421, 0.196],  # +0
+    [0.287, -0.282, -0.210, 0.000, 0.000, -0.160, -0.545, -0.299, 0.063, -0.442, -0.489, 0.489, -0.230, -0.326, -0.588, 0.181, 0.241, -0.731, -0.323],  # +1
+    [0.053, 0.146, -0.142, 0.000, 0.000, 0.388, 0.970, 0.066, -0.087, 0.322, -0.960, -0.437, -0.043, 0.304, 0.189, 0.125, -0.569, -0.093, -0.152],  # +2
+    [-0.421, -0.276, 0.435, 0.000, 0.000, -0.231, 0.122, -0.093, 0.150, -0.378, 0.647, 0.285, -0.662, -0.109, -0.693, -0.327, 0.151, 0.243, 0.269],  # +3
+    [-0.308, 0.448, 0.072, 0.000, 0.000, 0.141, 0.532, 0.199, -0.099, 0.415, 0.172, 0.352, -0.063, 0.009, 0.656, -0.022, 0.011, 0.703, 0.312],  # +4
+])
+DOWNBEAT_BIAS_TUNE = -3.822
+TUNE_MIN = 0.5   # share of notes sounding alone (at their middle) from which a song is a tune alone
 
-def downbeat_logodds(notes: pd.DataFrame, times: np.ndarray) -> np.ndarray:
-    "(N,) log-odds that each beat of boundaries `times` starts a bar."
-    X = beat_evidence(notes, times)
+def tune_alone(notes: pd.DataFrame) -> bool:
+    "Whether `notes` are one tune alone: most pitched notes sound by themselves at their middle."
+    p = notes[~notes.is_drum.to_numpy(bool)]
+    if len(p) == 0: return False
+    mid = ((p.onset + p.offset) / 2).to_numpy()
+    sounding = np.searchsorted(np.sort(p.onset.to_numpy()), mid, 'right') - np.searchsorted(np.sort(p.offset.to_numpy()), mid, 'right')
+    return bool(np.mean(sounding <= 1) >= TUNE_MIN)
+
+def downbeat_logodds(notes: pd.DataFrame, times: np.ndarray,
+                     counted: bool = True,   # see `beat_evidence`: False on a tracked grid
+                    ) -> np.ndarray:
+    "(N,) log-odds that each beat of boundaries `times` starts a bar, with the weights for a tune alone or for parts."
+    X = beat_evidence(notes, times, counted)
     sd = X.std(0)
     Z = (X - X.mean(0)) / np.where(sd > 0, sd, 1)
-    n, out = len(Z), np.full(len(Z), DOWNBEAT_BIAS)
-    for c, w in zip(CONTEXT, DOWNBEAT_COEF):              # evidence of beat k + c, zero past either end
+    coef, bias = (DOWNBEAT_COEF_TUNE, DOWNBEAT_BIAS_TUNE) if tune_alone(notes) else (DOWNBEAT_COEF, DOWNBEAT_BIAS)
+    n, out = len(Z), np.full(len(Z), bias)
+    for c, w in zip(CONTEXT, coef):                        # evidence of beat k + c, zero past either end
         src = np.arange(n) + c
         ok = (src >= 0) & (src < n)
         out[ok] += Z[src[ok]] @ w
@@ -155,10 +189,11 @@ def track_beats(notes: pd.DataFrame,
                 max_bpm: float = 240.,  # fastest
                 ) -> tuple[np.ndarray, np.ndarray]:
     "Beat times (s), from about the first onset to the last offset, and the place of each in its 4/4 bar (0 = downbeat)."
+    notes = notes[TRACKED]
     beats = track_beat_times(notes, min_bpm, max_bpm)
     if len(beats) < 2: return beats, np.zeros(len(beats), np.int8)
     times = np.r_[beats, 2 * beats[-1] - beats[-2]]
-    return beats, bar_positions(downbeat_logodds(notes, times))[0]
+    return beats, bar_positions(downbeat_logodds(notes, times, counted=False))[0]
 
 # %% ../nbs/01d_downbeats.ipynb #e291c558
 def downbeat_figure(notes: pd.DataFrame, times: np.ndarray) -> go.Figure:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
+from numba import njit
 from scipy.ndimage import median_filter, uniform_filter1d
 from .onsets import *
 
@@ -49,6 +50,19 @@ def global_period(env: np.ndarray, fps: float = FPS, min_bpm: float = 40., max_b
     return best / fps
 
 # %% ../nbs/01b_tempo.ipynb #ddc96a41
+@njit(cache=__name__ != '__main__')
+def _window_acf(env, starts, W, lags):
+    "(windows, lags) autocorrelation at `lags` of the Hann-windowed envelope over W frames from each of `starts` (0 past W)."
+    win = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(W) / (W - 1))      # np.hanning(W)
+    out, x = np.zeros((len(starts), len(lags))), np.empty(W)
+    for i in range(len(starts)):
+        for t in range(W): x[t] = env[starts[i] + t] * win[t]
+        for j in range(len(lags)):
+            acc = 0.0
+            for t in range(W - lags[j]): acc += x[t] * x[t + lags[j]]
+            out[i, j] = acc
+    return out
+
 def local_periods(env: np.ndarray, period: float, fps: float = FPS,
                   win: float = 12.0,    # s: length of the sliding analysis window (~6 bars at 120 bpm)
                   hop: float = 1.0,     # s: step between windows
@@ -62,11 +76,8 @@ def local_periods(env: np.ndarray, period: float, fps: float = FPS,
     lags = np.arange(int(P * (1 - spread)), int(np.ceil(P * (1 + spread))) + 1)
     lags2 = 2 * lags  # the bar-level multiple steadies the estimate
     starts = np.arange(0, len(env) - W + 1, H)
-    X = env[starts[:, None] + np.arange(W)[None, :]] * np.hanning(W)   # (windows, W) windowed envelope
-    m = 1 << int(np.ceil(np.log2(W + lags2.max() + 1)))              # no wrap-around below the longest lag; a power of two
-    F = np.fft.rfft(X, m, axis=1)
-    acf = np.fft.irfft(F * np.conj(F), m, axis=1)                     # (windows, m) autocorrelation at every lag
-    R = acf[:, lags] + 0.5 * np.where(lags2 < W, acf[:, np.minimum(lags2, W - 1)], 0.0)
+    acf = _window_acf(np.ascontiguousarray(env, np.float64), starts, W, np.r_[lags, np.minimum(lags2, W)])   # (windows, 2 lags)
+    R = acf[:, :len(lags)] + 0.5 * acf[:, len(lags):]
     R = R * np.exp(-0.5 * (np.log(lags / P) / spread) ** 2)           # mild pull toward the global period
     k = np.argmax(R, axis=1)
     i = np.arange(len(starts))

@@ -12,12 +12,13 @@ from .onsets import *
 from .tempo import *
 
 # %% auto #0
-__all__ = ['FAST_BPM', 'BACKBEAT_CONTRAST', 'LEVEL_FEATURES', 'LEVEL_COEF', 'dp_beats', 'level_candidates', 'level_features',
-           'choose_level', 'parity_contrast', 'raw_beats', 'refine_beats', 'track_beat_times']
+__all__ = ['FAST_BPM', 'BACKBEAT_CONTRAST', 'TRACKED', 'LEVEL_FEATURES', 'LEVEL_COEF', 'dp_beats', 'level_candidates',
+           'level_features', 'choose_level', 'parity_contrast', 'raw_beats', 'refine_beats', 'track_beat_times']
 
 # %% ../nbs/01c_tracker.ipynb #dba4689d
 FAST_BPM = 150.0         # bpm: a beat faster than this is merged in pairs when ...
 BACKBEAT_CONTRAST = 2.0  # ... kick and snare onsets favour even or odd beats by this factor
+TRACKED = ['onset', 'offset', 'pitch', 'velocity', 'is_drum']   # the note columns the tracker reads
 _CACHE = __name__ != '__main__'   # compiled kernels cached beside the module; a notebook's cells have no file to cache for
 
 @njit(cache=_CACHE)
@@ -25,10 +26,10 @@ def _dp_scores(env, P, tightness):
     "Cumulative score of the best beat chain ending at each frame, and the beat before it (-1: the chain starts there)."
     n = len(env)
     score, back = env.astype(np.float64).copy(), np.full(n, -1, np.int64)
-    logo = np.log(np.arange(int(np.ceil(2 * P.max())) + 2).astype(np.float64) + 1e-300)   # log of each interval, frames
+    logo = np.log(np.arange(int(np.ceil(1.6 * P.max())) + 2).astype(np.float64) + 1e-300)   # log of each interval, frames
     for t in range(n):
         best, arg, lp = -np.inf, -1, np.log(P[t])
-        for o in range(max(1, int(np.floor(P[t] / 2))), int(np.ceil(2 * P[t])) + 1):   # intervals from half to twice the period
+        for o in range(max(1, int(np.floor(P[t] / 1.6))), int(np.ceil(1.6 * P[t])) + 1):   # intervals within a factor 1.6 of the period
             if t - o < 0: break
             d = logo[o] - lp
             v = score[t - o] - tightness * d * d
@@ -144,6 +145,7 @@ def track_beat_times(notes: pd.DataFrame,
                      ) -> np.ndarray:
     "Beat times (s), from about the first onset to the last offset."
     if len(notes) == 0: return np.zeros(0)
+    notes = notes[TRACKED]                       # what the tracker reads: every later column access and row filter is cheaper
     envelope = onset_envelope(notes)
     beats = raw_beats(notes, min_bpm, max_bpm, envelope)
     if len(beats) >= 8: beats = refine_beats(notes, choose_level(notes, beats)[1], envelope)

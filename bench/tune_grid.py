@@ -8,7 +8,10 @@ eight Essen collections), in the same realistic variants. `collect` keeps, for e
 grid of this checkout (the file's, moved, or tracked) and its true beats and downbeats. `fit` computes the per-beat
 measure-start evidence on those grids (`beatbert.downbeats.beat_evidence`), labels each grid beat (a true downbeat
 within a tenth of a beat of it), fits scikit-learn's logistic regression per beat (downbeat or not) and per song (bars of
-3 or 6 beats, or of 4), and prints the coefficients to paste into the notebooks. Nothing of the report split is read.
+3 or 6 beats, or of 4), and prints the coefficients to paste into the notebooks. The weights for a tune alone
+(`DOWNBEAT_COEF_TUNE`) are fitted on the tune cases that are one (`beatbert.downbeats.tune_alone`), every case weighing
+the same, by an L2 logistic regression written here with scipy (C = 0.2), with held-out F by variant on two folds by
+piece. Nothing of the report split is read.
 """
 from __future__ import annotations
 import argparse, io, sys, time
@@ -76,6 +79,7 @@ def main(argv=None):
         meta, cases = load()
         fit_level(meta, cases)
         fit(meta, cases)
+        fit_tune_alone(meta, cases)
         fit_metre(meta, cases)
 
 
@@ -112,6 +116,59 @@ def fit(meta: pd.DataFrame, cases: list):
     print('])')
     print(f'DOWNBEAT_BIAS = {clf.intercept_[0]:.3f}')
 
+
+
+def _logistic(X, y, w, C: float):
+    "Weights and bias of an L2-penalised logistic regression (penalty 1/(2C)|w|^2, sample weights `w`), by L-BFGS."
+    from scipy.optimize import minimize
+    d = X.shape[1]
+    def loss(th):
+        z = X @ th[:d] + th[d]
+        g = w * (1 / (1 + np.exp(-z)) - y)
+        return (w * (np.logaddexp(0, z) - y * z)).sum() + 0.5 / C * th[:d] @ th[:d], np.r_[X.T @ g + th[:d] / C, g.sum()]
+    th = minimize(loss, np.zeros(d + 1), jac=True, method='L-BFGS-B', options=dict(maxiter=3000)).x
+    return th[:d], th[d]
+
+
+def fit_tune_alone(meta: pd.DataFrame, cases: list, C: float = 0.2):
+    "Fit and print DOWNBEAT_COEF_TUNE / _BIAS on the 4/4 tune cases that are a tune alone, each case weighing the same; held-out F by variant."
+    import zlib
+    from beatbert.downbeats import beat_evidence, bar_positions, tune_alone, CONTEXT
+    ks = [k for k, (n, t, b, d) in enumerate(cases) if meta.four[k] and tune_alone(n)]
+    Xs = {k: _standard_stack(beat_evidence(cases[k][0], cases[k][1], counted=meta.source[k] != 'tracked')) for k in ks}
+    lab = {k: labels_on(cases[k][1][:-1], cases[k][2], cases[k][3]) for k in ks}
+    fold = {k: zlib.crc32(str(meta.name[k]).encode()) % 2 for k in ks}
+    def fit_on(train):
+        train = [k for k in train if lab[k][1].mean() >= 0.8]                   # grids on the true beats
+        X, y = np.concatenate([Xs[k] for k in train]), np.concatenate([lab[k][0] for k in train]).astype(float)
+        w = np.concatenate([np.full(len(Xs[k]), 1 / len(Xs[k])) for k in train])
+        return _logistic(X, y, w * len(w) / w.sum(), C)
+    f = {}
+    for half in (0, 1):
+        W, b0 = fit_on([k for k in ks if fold[k] != half])
+        for k in ks:
+            if fold[k] == half:
+                places = bar_positions(Xs[k] @ W + b0)[0]
+                f[k] = rm._f(cases[k][3], cases[k][1][:-1][places == 0])
+    held = pd.Series(f).groupby(meta.group[ks].to_numpy()).mean()
+    print('# held-out downbeat F (two folds by piece), tunes alone: ' + ', '.join(f'{g} {v:.3f}' for g, v in held.items()))
+    W, b0 = fit_on(ks)
+    print(f'DOWNBEAT_COEF_TUNE = np.array([  # {len(ks)} cases')
+    for c, row in zip(CONTEXT, W.reshape(len(CONTEXT), -1)): print('    [' + ', '.join(f'{v:.3f}' for v in row) + f'],  # {c:+d}')
+    print(f'])\nDOWNBEAT_BIAS_TUNE = {b0:.3f}')
+
+
+def _standard_stack(X: np.ndarray) -> np.ndarray:
+    "Evidence standardized over the song, each beat beside its CONTEXT neighbours, as `downbeat_logodds` reads it."
+    from beatbert.downbeats import CONTEXT
+    sd = X.std(0)
+    Z = (X - X.mean(0)) / np.where(sd > 0, sd, 1)
+    n, cols = len(Z), []
+    for c in CONTEXT:
+        src = np.arange(n) + c
+        ok = (src >= 0) & (src < n)
+        S = np.zeros_like(Z); S[ok] = Z[src[ok]]; cols.append(S)
+    return np.concatenate(cols, 1)
 
 
 def fit_metre(meta: pd.DataFrame, cases: list):
