@@ -14,9 +14,11 @@ the next (the batch's wait included), the first `--warmup` steps of a segment dr
 see the same batches (a function of seed and step), so their masked beats are the same and the beats/s ratio is the
 inverse of the time ratio. Figures are medians over the kept steps of all rounds.
 
-The split (one arm at a time, in-process: workers 0): batch making (windows, masks, hidden inputs), pair codes
-(`masked_index`: the window codes masked, the joint codes), the pair layer (the pair-attention kernels' forward and
-backward) and the rest of the step (every other layer, the loss, AdamW).
+The split (one arm at a time, in-process: workers 0, one thread): batch making (windows, masks, hidden inputs), pair
+codes (`masked_index`: the window codes masked, the joint codes), the pair layer (the pair-attention kernels' forward
+and backward) and the rest of the step (every other layer, the loss, AdamW), and the CPU time per step (process time
+over the segment, start-up included): on a loaded machine wall times measure the queue, CPU time the work, so the
+ratio of CPU times is printed too.
 
 `--busy` times everything again while a second torch job runs (a training of a small MLP on 2 threads, started here,
 stopped at the end); by default only the main job's settings (tiny, 1 worker) are timed busy: the two target ratios,
@@ -90,7 +92,7 @@ def throughput(corpus, model, workers, steps, rounds, warmup, device) -> dict:
 
 
 def split(corpus, model, steps, device) -> dict:
-    "Milliseconds per step of batch making, pair codes, the pair layer and the rest, for each arm, in-process."
+    "Milliseconds per step of batch making, pair codes, the pair layer and the rest, and CPU ms/step, for each arm, in-process, one thread."
     import torch
     import beatbert.train as T
     import beatbert.pair_attention as PA
@@ -103,16 +105,20 @@ def split(corpus, model, steps, device) -> dict:
     T.make_batch, T.masked_index = timed('batch', T.make_batch), timed('codes', T.masked_index)
     PA._PairAttentionCPU.forward = staticmethod(timed('layer', saved[2]))
     PA._PairAttentionCPU.backward = staticmethod(timed('layer', saved[3]))
-    out = {}
+    out, threads = {}, torch.get_num_threads()
+    torch.set_num_threads(1); PA.kernel_threads(1)   # one thread: CPU time is work done, not threads spinning
     try:
         for arm in ('pairs', 'nopairs'):
             acc.clear()
+            c0 = time.process_time()
             sec, _ = segment(corpus, model, arm == 'pairs', 0, steps, device)
+            cpu = (time.process_time() - c0) * 1e3 / steps
             total = float(sec[1:].sum()) * 1e3 / (steps - 1)
             ms = {k: v * 1e3 / steps for k, v in acc.items()}
             b, c, l = ms.get('batch', 0.0), ms.get('codes', 0.0), ms.get('layer', 0.0)
-            out[arm] = {'step': total, 'batch making': b - c, 'pair codes': c, 'pair layer': l, 'rest': total - b - l}
+            out[arm] = {'step': total, 'batch making': b - c, 'pair codes': c, 'pair layer': l, 'rest': total - b - l, 'CPU': cpu}
     finally:
+        torch.set_num_threads(threads); PA.kernel_threads(threads)
         T.make_batch, T.masked_index = saved[:2]
         PA._PairAttentionCPU.forward, PA._PairAttentionCPU.backward = staticmethod(saved[2]), staticmethod(saved[3])
     return out
@@ -156,7 +162,9 @@ def main(argv=None):
     for model in a.models:
         sp = split(corpus, model, a.steps, a.device)
         for arm, ms in sp.items():
-            print(f'split {model:<5} {arm:<7} (in-process, ms/step): ' + ', '.join(f'{k} {v:.1f}' for k, v in ms.items()), flush=True)
+            print(f'split {model:<5} {arm:<7} (in-process, 1 thread, ms/step): ' + ', '.join(f'{k} {v:.1f}' for k, v in ms.items()), flush=True)
+        print(f'split {model:<5} CPU ms/step nopairs / pairs {sp["nopairs"]["CPU"] / sp["pairs"]["CPU"]:.2f} (the beats/s ratio on '
+              f'a quiet machine if both arms used its cores alike; load-robust: work done, not waiting)', flush=True)
     busy = {}
     if not a.no_busy or a.busy:
         job = subprocess.Popen([sys.executable, '-c', BUSY_JOB], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
