@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import plotly.graph_objects as go
+from numba import njit
 from .features import FEATURES
 from .pairs import PAIR_GROUPS, CONTENT
 from .pair_attention import pair_attention, pair_logits
@@ -97,7 +98,12 @@ def joint_codes(codes: torch.Tensor,   # (B, N, N, G) uint8 pair codes
                 sizes,                 # K_g of every group
                 limit: int = 1 << 22   # renumber the joint values before the radix passes this
                ) -> tuple:             # (B, N, N) int64 ids, (n, len(groups)) int64 group codes of each id
-    "The distinct tuples of the groups' codes in a batch, and each pair's tuple as an id into them."
+    "The distinct tuples of the groups' codes in a batch, sorted, and each pair's tuple as an id into them (its rank)."
+    return (_joint_codes_cpu(codes.numpy(), groups, sizes, limit) if codes.device.type == 'cpu'
+            else _joint_codes_torch(codes, groups, sizes, limit))
+
+def _joint_codes_torch(codes: torch.Tensor, groups, sizes, limit: int) -> tuple:
+    "`joint_codes` in torch ops on the codes' device: renumber the joint values that occur whenever the radix would pass `limit`."
     ids = torch.zeros(codes.shape[:3], dtype=torch.int32, device=codes.device)
     rows, n, pending = torch.zeros(1, 0, dtype=torch.long, device=codes.device), 1, []
     for t, g in enumerate(groups):
@@ -117,6 +123,46 @@ def joint_codes(codes: torch.Tensor,   # (B, N, N, G) uint8 pair codes
             n, pending = len(u), []
     return ids.long(), rows
 
+_CACHE = __name__ != '__main__'   # compiled kernels cached beside the module; a notebook's cells have no file to cache for
+
+@njit(cache=_CACHE)
+def _radix_pass(flat, groups, sizes, prev, new, out, seen):
+    "One stage of `joint_codes`: out[m] = new[prev[m]] · Π K + the stage's group codes in mixed radix, marked seen; False if a code is out of range."
+    for m in range(flat.shape[0]):
+        v = new[prev[m]] if len(prev) else 0
+        for t in range(len(groups)):
+            c = flat[m, groups[t]]
+            if c >= sizes[t]: return False
+            v = v * sizes[t] + c
+        out[m] = v; seen[v] = True
+    return True
+
+@njit(cache=_CACHE)
+def _rank_pass(ids, new, out, first):
+    "out[m] = new[ids[m]], the final id; first[id] = the first pair that has it."
+    for m in range(len(ids)):
+        r = new[ids[m]]; out[m] = r
+        if first[r] < 0: first[r] = m
+
+def _joint_codes_cpu(codes: np.ndarray, groups, sizes, limit: int) -> tuple:
+    "`joint_codes` on the CPU: renumbering stages as compiled passes over the pairs (at most 2²⁰ values a stage: the ids do not depend on it)."
+    flat, limit = np.ascontiguousarray(codes).reshape(-1, codes.shape[-1]), min(limit, 1 << 20)   # (B·N·N, G)
+    prev, new, n, t = np.zeros(0, np.int64), np.zeros(1, np.int64), 1, 0
+    while t < len(groups):                                            # a stage: groups while the radix stays under limit
+        stage = []
+        while True:
+            n *= sizes[groups[t]]; stage.append(groups[t]); t += 1
+            if t == len(groups) or n * sizes[groups[t]] > limit: break
+        out, seen = np.empty(len(flat), np.int64), np.zeros(n, np.bool_)
+        if not _radix_pass(flat, np.array(stage, np.int64), np.array([sizes[g] for g in stage], np.int64), prev, new, out, seen):
+            raise ValueError(f'pair codes out of range in groups {[g for g in stage if flat[:, g].max() >= sizes[g]]}')
+        u = np.flatnonzero(seen)                                      # the values that occur, sorted
+        new = np.full(n, -1, np.int64); new[u] = np.arange(len(u))
+        prev, n = out, len(u)
+    ids, first = np.empty(len(flat), np.int64), np.full(n, -1, np.int64)
+    _rank_pass(prev, new, ids, first)
+    return torch.from_numpy(ids.reshape(codes.shape[:3])), torch.from_numpy(flat[first][:, list(groups)].astype(np.int64))
+
 def pair_index(codes,                 # (B, N, N, G) uint8 pair codes (torch or numpy), masked as in `mask_pairs`
                config: BeatBertConfig
               ) -> PairIndex:
@@ -125,9 +171,10 @@ def pair_index(codes,                 # (B, N, N, G) uint8 pair codes (torch or 
     if codes.dim() != 4 or codes.shape[-1] != len(config.pair_sizes):
         raise ValueError(f'pair codes must be (B, N, N, {len(config.pair_sizes)}), not {tuple(codes.shape)}')
     if codes.shape[1] != codes.shape[2]: raise ValueError(f'pair codes must be square in beats, not {tuple(codes.shape)}')
-    top = codes.amax(dim=(0, 1, 2)).long().cpu()
-    bad = [g for g, (m, K) in enumerate(zip(top.tolist(), config.pair_sizes)) if m >= K]
-    if bad: raise ValueError(f'pair codes out of range in groups {bad}')
+    if codes.device.type != 'cpu':   # on the CPU `joint_codes` checks the codes as it reads them
+        top = codes.amax(dim=(0, 1, 2)).long().cpu()
+        bad = [g for g, (m, K) in enumerate(zip(top.tolist(), config.pair_sizes)) if m >= K]
+        if bad: raise ValueError(f'pair codes out of range in groups {bad}')
     out = [joint_codes(codes, b, config.pair_sizes) for b in config.pair_blocks]
     return PairIndex(tuple(i for i, _ in out), tuple(v for _, v in out), config.pair_blocks)
 

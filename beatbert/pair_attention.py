@@ -243,7 +243,7 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
               pad,               # (B, N) bool
               seed, t, scale,    # dropout: seed, threshold (0: none), 1 / (1 - p)
               R,                 # row chunks per window: B·R tasks
-              P, y):             # out: (B, H, N, N) weights before dropout, (B, H, N, D)
+              P, y):             # out: (B, H, N, N) weights before dropout, negated where dropped; (B, H, N, D)
     "Every row of every head in one pass: table row, logits, softmax, dropout, values and binned pair embeddings."
     B, H, N, D = q.shape
     n, rows = EkT.shape[2], (N + R - 1) // R
@@ -265,9 +265,10 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
                     l[j] = math.exp(l[j] - m); tot += l[j]
                 inv, Pr = one / tot, P[b, h, i]
                 if t > 0: _keep_row(seed, (b * H + h) * N + i, t, keep)
-                for j in range(N):
-                    Pr[j] = l[j] * inv
-                    A[j] = Pr[j] if keep[j] else z
+                for j in range(N):                               # a dropped weight is kept negated: its sign is the mask
+                    pj = l[j] * inv
+                    Pr[j] = pj if keep[j] else -pj
+                    A[j] = pj if keep[j] else z
                 _scatter_row(ix, b, i, off, A, bn)               # (n,) bins
                 for d in range(D):                               # y_i = Σ_j a_ij v_j + Σ_u bins[u] E[u]
                     vd, ed, acc = vT[b, h, d], EvT[h, d], z
@@ -279,31 +280,32 @@ def _np(t: torch.Tensor) -> np.ndarray: return t.detach().numpy()
 
 # %% ../nbs/07a_pair_attention.ipynb #6af94048
 @njit(parallel=True, fastmath=_FAST, cache=_CACHE)
-def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, off, seed, t,   # as `_pair_fwd`, P its weights
+def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, off,           # as `_pair_fwd`, P its weights (negated where dropped)
               gy,                                             # (B, H, N, D) d loss / d y, times 1 / (1 - p)
               R,                                              # row chunks per window
               gq, gqp,                                        # out: (B, H, N, D)
               gkT, gvT, gEkT, gEvT):                          # out, zeroed: (B·R, H, D, N), (B·R, H, D, n) per task
-    "The gradients of `_pair_fwd`, row by row, its bins and dropout mask recomputed."
+    "The gradients of `_pair_fwd`, row by row, its bins recomputed, its dropout mask read from the signs of P."
     B, H, N, D = q.shape
     n, rows = EkT.shape[2], (N + R - 1) // R
     for task in prange(B * R):
         b, r = task // R, task % R
         gA, A, Gr, bn = np.empty(N, q.dtype), np.empty(N, q.dtype), np.empty(n, q.dtype), np.empty(n, q.dtype)
-        keep = np.ones(N, np.bool_)
+        Pa = np.empty(N, q.dtype)
         z = q.dtype.type(0)
         for i in range(r * rows, min(N, (r + 1) * rows)):
             for h in range(H):
                 Pr = P[b, h, i]
                 _table_row(gy[b, h, i], EvT[h], Gr)              # (n,) d loss / d bins
                 _gather_row(ix, b, i, off, Gr, gy[b, h, i], vT[b, h], gA)   # (N,) d loss / d dropped weights
-                if t > 0: _keep_row(seed, (b * H + h) * N + i, t, keep)
                 delta = z
                 for j in range(N):
-                    A[j] = Pr[j] if keep[j] else z
-                    gA[j] = gA[j] if keep[j] else z              # d loss / d weights
-                    delta += Pr[j] * gA[j]
-                for j in range(N): gA[j] = Pr[j] * (gA[j] - delta)   # d loss / d logits (softmax backward)
+                    kept = Pr[j] >= z                            # a dropped weight was stored negated
+                    Pa[j] = Pr[j] if kept else -Pr[j]
+                    A[j] = Pa[j] if kept else z
+                    gA[j] = gA[j] if kept else z                 # d loss / d weights
+                    delta += Pa[j] * gA[j]
+                for j in range(N): gA[j] = Pa[j] * (gA[j] - delta)   # d loss / d logits (softmax backward)
                 for d in range(D):
                     kd, acc = kT[b, h, d], z
                     for j in range(N): acc += gA[j] * kd[j]
@@ -344,7 +346,7 @@ class _PairAttentionCPU(torch.autograd.Function):
         _launch(_pair_fwd, *map(_np, (q, kT, vT, qp, EkT, EvT)), tuple(map(_np, idx)), off, _np(pad), seed, t,
                 1 / (1 - p), R, P.numpy(), y.numpy())
         ctx.save_for_backward(q, kT, vT, qp, P, EkT, EvT, *idx)
-        ctx.sizes, ctx.off, ctx.seed, ctx.t, ctx.p = sizes, off, seed, t, p
+        ctx.sizes, ctx.off, ctx.p = sizes, off, p
         return y
 
     @staticmethod
@@ -356,7 +358,7 @@ class _PairAttentionCPU(torch.autograd.Function):
         gq, gqp = torch.empty_like(q), torch.empty_like(q)
         gkT, gvT = q.new_zeros(B * R, H, D, N), q.new_zeros(B * R, H, D, N)          # per task, summed below
         gEkT, gEvT = q.new_zeros(B * R, H, D, n), q.new_zeros(B * R, H, D, n)
-        _launch(_pair_bwd, *map(_np, (q, kT, vT, qp, EkT, EvT, P)), tuple(map(_np, idx)), ctx.off, ctx.seed, ctx.t,
+        _launch(_pair_bwd, *map(_np, (q, kT, vT, qp, EkT, EvT, P)), tuple(map(_np, idx)), ctx.off,
                 _np(gy), R, *map(_np, (gq, gqp, gkT, gvT, gEkT, gEvT)))
         gk, gv = (g.view(B, R, H, D, N).sum(1).transpose(2, 3) for g in (gkT, gvT))   # (B, H, N, D)
         gEk, gEv = (g.sum(0).transpose(1, 2).split(ctx.sizes, 1) for g in (gEkT, gEvT))   # per block (H, n_b, D)

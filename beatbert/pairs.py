@@ -501,16 +501,22 @@ def clear_window(masked: np.ndarray,  # (N,) bool
     i = np.arange(n)
     return cs[np.clip(i + after + 1, 0, n)] == cs[np.clip(i - before, 0, n)]
 
+_BEAT_ONLY = [g for g, grp in enumerate(PAIR_GROUPS) if grp.kind == CONTENT and all(PAIR_FEATURES[c].reach == (0, 0) for c in grp.columns)]
+_REACHING = [(g, [PAIR_FEATURES[c].reach for c in grp.columns]) for g, grp in enumerate(PAIR_GROUPS)
+             if grp.kind == CONTENT and g not in _BEAT_ONLY]   # content groups that read other beats: their columns' reaches
+
 def mask_levels(masked              # (N,) bool: the masked beats of the window
                ) -> np.ndarray:    # (G, N) uint8
     "The highest code each group may keep at each beat: 255 (anything), 0 (none) where a content group would reveal a masked beat."
     masked = np.asarray(masked, bool)
     lv = np.full((len(PAIR_GROUPS), len(masked)), 255, np.uint8)
-    for g, grp in enumerate(PAIR_GROUPS):
-        if grp.kind != CONTENT: continue
-        reaches = [PAIR_FEATURES[c].reach for c in grp.columns]
-        if all(r == (0, 0) for r in reaches): lv[g, masked] = 0; continue                   # reads the beat alone
-        lv[g] = np.cumprod([clear_window(masked, *r) for r in reaches], axis=0).sum(0)    # run lengths clear
+    lv[np.ix_(_BEAT_ONLY, np.flatnonzero(masked))] = 0                 # groups that read the beat alone: none at a masked one
+    clear = {}
+    for g, reaches in _REACHING:                                       # the run lengths whose windows are clear, in order
+        ok, lv[g] = np.ones(len(masked), bool), 0
+        for r in reaches:
+            if r not in clear: clear[r] = clear_window(masked, *r)
+            ok &= clear[r]; lv[g] += ok
     return lv
 
 def mask_pairs(x: np.ndarray,      # (N, N, G) uint8 codes, or (N, N, P) bool features
@@ -573,22 +579,24 @@ def _fill_codes(kinds, keys, tab, toff, tw, run_code, a, n, lv, out):
     L = np.zeros((n + 1, n + 1), np.uint8)                   # run lengths with a border of zeros
     for g in range(len(kinds)):
         key, lg, o, w, kind = keys[g, a:a + n], lv[g], toff[g], tw[g], kinds[g]
-        if kind == RUNS_NEXT:                                # L[i, j] = E[i, j] (1 + L[i+1, j+1]), border row and column n
+        if kind == GATHER or kind == DIFF:                   # a row of the table at a time
+            for i in range(n):
+                li, row = lg[i], o + key[i] * w if kind == GATHER else o + w - key[i]
+                for j in range(n): out[i, j, g] = min(tab[row + key[j]], li, lg[j])
+        elif kind == RUNS_NEXT:                              # L[i, j] = E[i, j] (1 + L[i+1, j+1]), border row and column n
             L[n, :] = 0; L[:, n] = 0
             for i in range(n - 1, -1, -1):
-                for j in range(n - 1, -1, -1): L[i, j] = min(L[i + 1, j + 1] + 1, cap) if key[i] == key[j] else 0
-        elif kind == RUNS_PREV:                              # back: L[i+1, j+1] = E[i, j] (1 + L[i, j]), border row and column 0
+                ki, li = key[i], lg[i]
+                for j in range(n - 1, -1, -1):
+                    l = min(L[i + 1, j + 1] + 1, cap) if ki == key[j] else 0
+                    L[i, j] = l; out[i, j, g] = min(run_code[l], li, lg[j])
+        else:                                                # back: L[i+1, j+1] = E[i, j] (1 + L[i, j]), border row and column 0
             L[0, :] = 0; L[:, 0] = 0
             for i in range(n):
-                for j in range(n): L[i + 1, j + 1] = min(L[i, j] + 1, cap) if key[i] == key[j] else 0
-        for i in range(n):
-            li = lg[i]
-            for j in range(n):
-                if kind == GATHER: c = tab[o + key[i] * w + key[j]]
-                elif kind == DIFF: c = tab[o + w + key[j] - key[i]]
-                elif kind == RUNS_NEXT: c = run_code[L[i, j]]
-                else: c = run_code[L[i + 1, j + 1]]
-                out[i, j, g] = min(c, li, lg[j])
+                ki, li = key[i], lg[i]
+                for j in range(n):
+                    l = min(L[i, j] + 1, cap) if ki == key[j] else 0
+                    L[i + 1, j + 1] = l; out[i, j, g] = min(run_code[l], li, lg[j])
 
 def fill_codes(sp: SongPairs,        # `song_pairs` of the song
                start: int, n: int,   # the window: its first beat and its length, beats

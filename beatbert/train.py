@@ -4,7 +4,8 @@
 
 # %% ../nbs/08_pretrain.ipynb #41c62d39
 from __future__ import annotations
-import json, math, os, sys, time
+import json, math, os, sys, time, weakref
+from collections import OrderedDict
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
 import numpy as np
@@ -14,16 +15,17 @@ import torch.nn.functional as F_
 from tqdm.auto import tqdm
 from .midi import BeatbertError
 from .features import FEATURES, FEATURE_NAMES, GROUPS, LOOKS_BACK
-from .pairs import mask_pairs, pair_codes, PAIR_GROUPS
+from .pairs import mask_pairs, pair_codes, PAIR_GROUPS, SongPairs, song_pairs, fill_codes
 from .corpus import Corpus
 from .layout import DEFAULT_CORPUS, DEFAULT_RUN, PAIRS, NOPAIRS
 
 # %% auto #0
-__all__ = ['STRATEGIES', 'LOOKS_BACK_IDX', 'COPY_LAGS', 'RUN_NAMES', 'choose_masked', 'hide_inputs', 'auc_per_feature', 'f1',
-           'metrics', 'Baselines', 'BeatWindows', 'collate_windows', 'StepBatches', 'window_batch', 'masked_index',
-           'make_batch', 'rank_share', 'CheckpointError', 'TrainConfig', 'lr_at', 'save_checkpoint', 'load_model',
-           'load_optimizer', 'eval_batches', 'predict_masked', 'ddp_env', 'ddp_backend', 'ddp_start', 'valid_loss',
-           'train', 'source_group', 'compare', 'format_table', 'pretrain_main', 'evaluate_run']
+__all__ = ['STRATEGIES', 'LOOKS_BACK_IDX', 'COPY_LAGS', 'PAIR_CACHE_BYTES', 'RUN_NAMES', 'choose_masked', 'hide_inputs',
+           'auc_per_feature', 'f1', 'metrics', 'Baselines', 'BeatWindows', 'collate_windows', 'StepBatches',
+           'window_batch', 'corpus_song_pairs', 'masked_index', 'make_batch', 'rank_share', 'CheckpointError',
+           'TrainConfig', 'lr_at', 'save_checkpoint', 'load_model', 'load_optimizer', 'eval_batches', 'predict_masked',
+           'ddp_env', 'ddp_backend', 'ddp_start', 'valid_loss', 'train', 'source_group', 'compare', 'run_cost',
+           'format_table', 'pretrain_main', 'evaluate_run']
 
 # %% ../nbs/08_pretrain.ipynb #5ae24595
 STRATEGIES = ('random', 'measures', 'spans')
@@ -184,12 +186,23 @@ def window_batch(corpus: Corpus, wins: list) -> dict:
     return collate_windows([{'bits': torch.from_numpy(corpus.features(s, a, e).astype(np.uint8)), 'song': s, 'start': a}
                             for s, a, e in wins])
 
+PAIR_CACHE_BYTES = 256 << 20                 # bytes of song factors each process keeps (least recently used dropped)
+_SONG_PAIRS = weakref.WeakKeyDictionary()    # corpus -> OrderedDict {song: SongPairs}
+
+def corpus_song_pairs(corpus: Corpus, s: int) -> SongPairs:
+    "The packed pair factors of song `s`: computed on first use, kept in this process while they fit `PAIR_CACHE_BYTES`."
+    cache = _SONG_PAIRS.setdefault(corpus, OrderedDict())
+    if s in cache: cache.move_to_end(s); return cache[s]
+    sp = cache[s] = song_pairs(corpus.descriptors(s))
+    total = sum(x.nbytes() for x in cache.values())
+    while total > PAIR_CACHE_BYTES and len(cache) > 1: total -= cache.popitem(last=False)[1].nbytes()
+    return sp
+
 def masked_index(corpus: Corpus, wins: list, masked: torch.Tensor, mc: BeatBertConfig):
     "The pair index of windows (song, start, stop) with the pairs of their masked beats masked as in `mask_pairs`."
     N = masked.shape[1]
-    codes = np.zeros((len(wins), N, N, len(PAIR_GROUPS)), np.uint8)
-    for j, (s, a, e) in enumerate(wins):
-        codes[j, :e - a, :e - a] = mask_pairs(pair_codes(corpus.descriptors(s), a, e - a), masked[j, :e - a].numpy())
+    codes, m = np.zeros((len(wins), N, N, len(PAIR_GROUPS)), np.uint8), masked.numpy()
+    for j, (s, a, e) in enumerate(wins): fill_codes(corpus_song_pairs(corpus, s), a, e - a, m[j, :e - a], codes[j])
     return pair_index(codes, mc)
 
 def make_batch(sb: StepBatches, step: int) -> dict:
@@ -427,31 +440,43 @@ def compare(runs: dict,                 # {name: run folder}
             corpus: Corpus, tc: TrainConfig, split: str = 'test') -> pd.DataFrame:
     "Metrics of the baselines and of each run on the masked beats of `split`, in all and per source: rows (source, model)."
     base = Baselines.fit(corpus, 'train')
-    preds, first = {}, True
+    preds, costs, first = {}, {}, True
     for name, run in runs.items():
         model, _ = load_model(run)
         p = predict_masked(model, corpus, split, tc, base if first else None)
         if first: preds |= {b: p[b] for b in ['prior', *COPY_LAGS]}; y, song = p['targets'], p['song']
-        preds[name] = p['BeatBert']; first = False
+        preds[name] = p['BeatBert']; costs[name] = run_cost(run); first = False
     group = np.array([source_group(s, q) for s, q in zip(corpus.meta.source, corpus.meta.path)], dtype=object)[song]
     rows = {}
     for g in ['all', *sorted(set(group))]:
         sel = np.ones(len(y), bool) if g == 'all' else group == g
         for name, p in preds.items():
-            rows[(g, name)] = metrics(p[sel], y[sel]) | {'songs': len(np.unique(song[sel])), 'masked_beats': int(sel.sum())}
+            rows[(g, name)] = (metrics(p[sel], y[sel]) | {'songs': len(np.unique(song[sel])), 'masked_beats': int(sel.sum())}
+                              | costs.get(name, {}))
     df = pd.DataFrame.from_dict(rows, orient='index').astype({'songs': int, 'masked_beats': int})
     df.index.names = ['source', 'model']
     df.attrs['masked_beats'] = len(y)
     return df
 
+def run_cost(run) -> dict:
+    "A run's training wall time (seconds, over all its resumed segments) and beats trained per second, from its metrics.csv."
+    f = Path(run) / 'metrics.csv'
+    if not f.exists(): return {'wall_s': float('nan'), 'beats_per_s': float('nan')}
+    m = pd.read_csv(f)
+    d = m.seconds.diff().fillna(m.seconds)                          # seconds restarts at 0 when a run resumes
+    wall = float(d.where(d >= 0, m.seconds).sum())
+    return {'wall_s': wall, 'beats_per_s': float(m.beats.sum() / wall) if wall > 0 else float('nan')}
+
 def format_table(df: pd.DataFrame) -> str:
-    "The comparison as text, one block per source: lower BCE is better, higher F1 and AUC are better."
-    cols = ['bce', 'micro_f1', 'macro_auc'] + [c for c in df.columns if c.startswith('f1_')]
-    t = df[cols].rename(columns={'bce': 'BCE/beat', 'micro_f1': 'micro-F1', 'macro_auc': 'macro-AUC'})
+    "The comparison as text, one block per source: lower BCE is better, higher F1 and AUC are better; each run's wall time and beats/s."
+    cols = ['bce', 'micro_f1', 'macro_auc'] + [c for c in df.columns if c.startswith('f1_')] + [c for c in ('wall_s', 'beats_per_s') if c in df]
+    t = df[cols].rename(columns={'bce': 'BCE/beat', 'micro_f1': 'micro-F1', 'macro_auc': 'macro-AUC', 'wall_s': 'wall s', 'beats_per_s': 'beats/s'})
+    fmt = {c: (lambda v: '' if pd.isna(v) else f'{v:.0f}') for c in ('wall s', 'beats/s') if c in t}
     out = [f"masked beats scored: {df.attrs.get('masked_beats', '?')} (test split); baselines fitted on the training split"]
     for g in dict.fromkeys(df.index.get_level_values(0)):
         r = df.loc[g].iloc[0]
-        out += ['', f"{g}: {r.songs} test songs, {r.masked_beats} masked beats", t.loc[g].to_string(float_format=lambda v: f'{v:.3f}')]
+        out += ['', f"{g}: {r.songs} test songs, {r.masked_beats} masked beats",
+                t.loc[g].to_string(float_format=lambda v: f'{v:.3f}', formatters=fmt)]
     return '\n'.join(out)
 
 # %% ../nbs/08_pretrain.ipynb #a60f2be2

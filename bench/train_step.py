@@ -14,11 +14,13 @@ the next (the batch's wait included), the first `--warmup` steps of a segment dr
 see the same batches (a function of seed and step), so their masked beats are the same and the beats/s ratio is the
 inverse of the time ratio. Figures are medians over the kept steps of all rounds.
 
-The split (one arm at a time, in-process: workers 0): batch making (windows, masks, hidden inputs), pair codes
-(`masked_index`: the window codes masked, the joint codes), the pair layer (the pair-attention kernels' forward and
-backward) and the rest of the step (every other layer, the loss, AdamW).
+The split (one arm at a time, in-process: workers 0, one thread): batch making (windows, masks, hidden inputs), pair
+codes (`masked_index`: the window codes masked, the joint codes), the pair layer (the pair-attention kernels' forward
+and backward) and the rest of the step (every other layer, the loss, AdamW), over the steps after `--warmup`, and the
+median CPU time of a step (process time from one batch to the next): on a loaded machine wall times measure the queue,
+CPU time the work, so the ratio of CPU times is printed too.
 
-`--busy` times everything again while a second torch job runs (a training of a small MLP on 2 threads, started here,
+`--split-only` prints the split alone. `--busy` times everything again while a second torch job runs (a training of a small MLP on 2 threads, started here,
 stopped at the end); by default only the main job's settings (tiny, 1 worker) are timed busy: the two target ratios,
 idle >= 0.75 and busy >= 0.6, printed last. `--no-busy` skips it. `--device cuda` runs on the GPU, or says it skipped
 when there is none. Report the machine's load beside the figures (printed at the start and the end: `os.getloadavg`).
@@ -89,32 +91,40 @@ def throughput(corpus, model, workers, steps, rounds, warmup, device) -> dict:
     return {arm: (float(np.median(s)), float(np.median(np.array(b) / np.array(s)))) for arm, (s, b) in kept.items()}
 
 
-def split(corpus, model, steps, device) -> dict:
-    "Milliseconds per step of batch making, pair codes, the pair layer and the rest, for each arm, in-process."
+def split(corpus, model, steps, warmup, device) -> dict:
+    "Per arm, in-process and on one thread: ms of batch making, pair codes, the pair layer and the rest in a step, and CPU ms a step."
     import torch
     import beatbert.train as T
     import beatbert.pair_attention as PA
-    acc = {}
+    acc, marks, now = {}, [], [-1]
     def timed(key, fn):
         def g(*a, **kw):
-            t = time.perf_counter(); r = fn(*a, **kw); acc[key] = acc.get(key, 0.0) + time.perf_counter() - t; return r
+            t = time.perf_counter(); r = fn(*a, **kw)
+            if now[0] >= warmup: acc[key] = acc.get(key, 0.0) + time.perf_counter() - t
+            return r
         return g
+    def batch(sb, step):                      # workers 0: step k's batch is made just before step k runs
+        now[0] = step; marks.append((time.process_time(), time.perf_counter()))
+        return timed_batch(sb, step)
     saved = (T.make_batch, T.masked_index, PA._PairAttentionCPU.forward, PA._PairAttentionCPU.backward)
-    T.make_batch, T.masked_index = timed('batch', T.make_batch), timed('codes', T.masked_index)
+    timed_batch, T.masked_index = timed('batch', T.make_batch), timed('codes', T.masked_index)
+    T.make_batch = batch
     PA._PairAttentionCPU.forward = staticmethod(timed('layer', saved[2]))
     PA._PairAttentionCPU.backward = staticmethod(timed('layer', saved[3]))
-    out = {}
+    out, threads = {}, torch.get_num_threads()
+    torch.set_num_threads(1); PA.kernel_threads(1)   # one thread: CPU time is work done, not threads spinning
     try:
         for arm in ('pairs', 'nopairs'):
-            acc.clear()
-            sec, _ = segment(corpus, model, arm == 'pairs', 0, steps, device)
-            total = float(sec[1:].sum()) * 1e3 / (steps - 1)
+            acc.clear(); marks.clear(); now[0] = -1
+            segment(corpus, model, arm == 'pairs', 0, steps + warmup, device)
+            cpu, wall = (np.diff(np.array(marks)[warmup:], axis=0) * 1e3).T   # step k: from its batch to the next one's
             ms = {k: v * 1e3 / steps for k, v in acc.items()}
-            b, c, l = ms.get('batch', 0.0), ms.get('codes', 0.0), ms.get('layer', 0.0)
-            out[arm] = {'step': total, 'batch making': b - c, 'pair codes': c, 'pair layer': l, 'rest': total - b - l}
+            b, c, l, total = ms.get('batch', 0.0), ms.get('codes', 0.0), ms.get('layer', 0.0), float(np.mean(wall))
+            out[arm] = {'step': total, 'batch making': b - c, 'pair codes': c, 'pair layer': l, 'rest': total - b - l, 'CPU': float(np.median(cpu))}
     finally:
         T.make_batch, T.masked_index = saved[:2]
         PA._PairAttentionCPU.forward, PA._PairAttentionCPU.backward = staticmethod(saved[2]), staticmethod(saved[3])
+        torch.set_num_threads(threads); PA.kernel_threads(threads)
     return out
 
 
@@ -136,6 +146,7 @@ def main(argv=None):
     ap.add_argument('--rounds', type=int, default=2, help='segments of each arm, alternating')
     ap.add_argument('--busy', action='store_true', help='time every model and worker count with a second torch job too')
     ap.add_argument('--no-busy', action='store_true', help='skip the busy measurement of the main settings')
+    ap.add_argument('--split-only', action='store_true', help='only the split and its CPU times (on a loaded machine)')
     ap.add_argument('--device', default='cpu', help='cpu or cuda')
     ap.add_argument('--threads', type=int, default=None, help="torch's threads (default: torch's choice)")
     a = ap.parse_args(argv)
@@ -150,15 +161,17 @@ def main(argv=None):
           f'load average {os.getloadavg()[0]:.2f} at the start', flush=True)
     t0 = time.time()
     idle = {}
-    for model in a.models:
+    for model in a.models if not a.split_only else ():
         for w in a.workers:
             idle[model, w] = report('idle', model, w, throughput(corpus, model, w, a.steps, a.rounds, a.warmup, a.device))
     for model in a.models:
-        sp = split(corpus, model, a.steps, a.device)
+        sp = split(corpus, model, a.steps, a.warmup, a.device)
         for arm, ms in sp.items():
-            print(f'split {model:<5} {arm:<7} (in-process, ms/step): ' + ', '.join(f'{k} {v:.1f}' for k, v in ms.items()), flush=True)
+            print(f'split {model:<5} {arm:<7} (in-process, 1 thread, ms/step): ' + ', '.join(f'{k} {v:.1f}' for k, v in ms.items()), flush=True)
+        print(f'split {model:<5} CPU ms/step nopairs / pairs {sp["nopairs"]["CPU"] / sp["pairs"]["CPU"]:.2f} (the beats/s ratio on '
+              f'a quiet machine if both arms used its cores alike; load-robust: work done, not waiting)', flush=True)
     busy = {}
-    if not a.no_busy or a.busy:
+    if (not a.no_busy or a.busy) and not a.split_only:
         job = subprocess.Popen([sys.executable, '-c', BUSY_JOB], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             time.sleep(2)
