@@ -259,10 +259,10 @@ def finetune_all(corpus=str(DEFAULT_CORPUS), pretrained=str(DEFAULT_RUN), out=st
     from beatbert.train import ddp_env
     fc, out, pretrained = fc or FinetuneConfig(), Path(out), Path(pretrained)
     c = Corpus(corpus)
-    tabs, sizes = [], []
+    tabs, sizes, labels = [], [], {}
     for task in tasks or list(TASKS):
         t0 = time.time()
-        ex, left = task_examples(c, task, progress=progress)
+        ex, left = task_examples(c, task, progress=progress, cache=labels)
         sizes.append(describe(ex, task).assign(left_out='; '.join(f'{k}: {v}' for k, v in left.items())))
         models = {}
         for arm, (run, frozen) in ARMS.items():
