@@ -27,7 +27,7 @@ from .tasks import (TASKS, Task, Classes, Example, get_task, task_examples, desc
 __all__ = ['VALID_SONGS', 'ARMS', 'HELD_OUT', 'OUT_OF_SOURCE', 'SOURCE_NAMES', 'TaskModel', 'pos_weights', 'FinetuneConfig',
            'task_batch', 'train_windows', 'predict', 'finetune', 'share_weights', 'save_task_model', 'load_task_model',
            'evaluate_task', 'format_results', 'finetune_all', 'finetune_main', 'load_pretrained_config', 'task_run',
-           'predict_file', 'prediction_figure']
+           'predict_file', 'prediction_figure', 'results_figure']
 
 # %% ../nbs/10b_finetune.ipynb #4acc1ae7
 class TaskModel(nn.Module):
@@ -259,10 +259,10 @@ def finetune_all(corpus=str(DEFAULT_CORPUS), pretrained=str(DEFAULT_RUN), out=st
     from beatbert.train import ddp_env
     fc, out, pretrained = fc or FinetuneConfig(), Path(out), Path(pretrained)
     c = Corpus(corpus)
-    tabs, sizes = [], []
+    tabs, sizes, labels = [], [], {}
     for task in tasks or list(TASKS):
         t0 = time.time()
-        ex, left = task_examples(c, task, progress=progress)
+        ex, left = task_examples(c, task, progress=progress, cache=labels)
         sizes.append(describe(ex, task).assign(left_out='; '.join(f'{k}: {v}' for k, v in left.items())))
         models = {}
         for arm, (run, frozen) in ARMS.items():
@@ -365,4 +365,28 @@ def prediction_figure(df: pd.DataFrame, beats, height: int = 600):
     fig.update_layout(height=height, title=f"{beats.song.name}: {df.attrs.get('task', '')}", plot_bgcolor='white',
                       legend=dict(orientation='h'), margin=dict(l=40, r=10, t=40, b=30))
     fig.update_xaxes(title_text='time (s)', row=3, col=1)
+    return fig
+
+# %% ../nbs/10b_finetune.ipynb #8a9b0c1d
+def results_figure(df: pd.DataFrame,                  # results of `finetune_all` / `evaluate_task` (results.csv)
+                   source: str = 'pop',               # the test source drawn
+                   tasks=('tonic', 'measure_start', 'local_scale'),
+                   height: int = 380):
+    "Bars with 95 % intervals of every system on one test source, one panel per task output (its first metric)."
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+    d = df[(df.source == source) & df.task.isin(tasks)]
+    panels = d.groupby(['task', 'output'], sort=False).metric.first().reset_index()
+    if panels.empty: raise ValueError(f'no rows of {", ".join(tasks)} on source {source!r} in these results')
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[f'{r.task} / {r.output}: {r.metric}' for r in panels.itertuples()])
+    for k, r in enumerate(panels.itertuples(), 1):
+        p = d[(d.task == r.task) & (d.output == r.output) & (d.metric == r.metric)]
+        base = p.system.str.startswith('baseline')
+        fig.add_trace(go.Bar(x=p.system.str.replace('baseline: ', ''), y=p.value, showlegend=False,
+                             marker_color=np.where(base, 'lightgrey', 'steelblue'),
+                             error_y=dict(type='data', symmetric=False, array=p.hi - p.value, arrayminus=p.value - p.lo)),
+                      row=1, col=k)
+    fig.update_yaxes(range=[0, 1])
+    fig.update_layout(height=height, title=f'test songs of {SOURCE_NAMES.get(source, source)}: models (blue) and no-model baselines (grey), 95 % intervals',
+                      plot_bgcolor='white', margin=dict(l=40, r=10, t=60, b=120))
     return fig

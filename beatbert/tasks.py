@@ -370,10 +370,19 @@ def _how(row, src: str) -> str:
     if row.kind == 'shifted': return f"{src} shifted {int(row['shift'])}"
     return f"{src} lifted +{int(row['lift'])}" if row['lift'] else f'{src} left alone'
 
-def task_examples(corpus: Corpus, task: str | Task, progress: bool = False) -> tuple:   # examples, {reason: songs left out}
+def task_examples(corpus: Corpus, task: str | Task, progress: bool = False,
+                  cache: dict | None = None) -> tuple:   # examples, {reason: songs left out}
     "Every song of the task's song sets with at least one beat asked, prepared for the task, with its baselines."
     t = task if isinstance(task, Task) else get_task(task)
     out, left = [], {}
+    cache = {} if cache is None else cache      # {(folder, song): labels or the LabelError}: shared by the tasks of one run
+    def labels(c, i):
+        k = (str(c.folder), int(i))
+        if k not in cache:
+            try: cache[k] = song_labels(c, i)
+            except LabelError as e: cache[k] = e
+        if isinstance(cache[k], LabelError): raise cache[k]
+        return cache[k]
     def drop(why): left[why] = left.get(why, 0) + 1
     index = {k: i for i, k in enumerate(corpus.keys)}
     for name in t.songs:
@@ -382,7 +391,7 @@ def task_examples(corpus: Corpus, task: str | Task, progress: bool = False) -> t
         keep = meta.labels.to_numpy(bool) if name == 'corpus' else meta.kind.to_numpy() == name
         for i in tqdm(np.flatnonzero(keep), disable=not progress, desc=f'{t.name} ({name})', file=sys.stderr):
             row = meta.iloc[i]
-            try: lab = song_labels(corpus, index[row.parent]) if name == 'shifted' else song_labels(c, i)
+            try: lab = labels(corpus, index[row.parent]) if name == 'shifted' else labels(c, i)
             except LabelError: drop("labels are not on the song's beats"); continue
             if lab is None or not set(t.columns) & set(lab.columns): drop('no labels for this task'); continue
             bits, desc = c.features(i), c.descriptors(i)
