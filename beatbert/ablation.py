@@ -636,7 +636,7 @@ def format_runs(runs: list, plan: Plan, cal_seconds: float = 0.) -> str:
         kept = 'CUT (does not fit the budget whole)' if (g.status == 'cut').all() else f"{g.est_s.sum() / 60:.1f} min"
         lines.append(f'tier {tier}: {len(g)} runs, {kept}')
         for arm, h in g.groupby('arm', sort=False):
-            lines.append(f"  {arm:<22} seeds {','.join(map(str, h.seed))}  {int(h.steps.iloc[0]):>6} steps  "
+            lines.append(f"  {arm:<32} seeds {','.join(map(str, h.seed))}  {int(h.steps.iloc[0]):>6} steps  "
                          f"{h.step_s.iloc[0] * 1e3:7.1f} ms/step  {h.est_s.sum() / 60:6.1f} min  {' '.join(sorted(set(h.status)))}")
     kept = t[t.status != 'cut'].est_s.sum()
     lines.append(f'estimated: {kept / 3600:.2f} h for the runs kept (+ {cal_seconds / 60:.1f} min calibration), '
