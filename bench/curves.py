@@ -52,8 +52,10 @@ def differences(a: dict, b: dict) -> dict:
     out = {}
     for arm in b:
         for k, v in b[arm].items():
-            x, y = (np.array(list(v.values()) if isinstance(v, dict) else v, float),
-                    np.array(list(a.get(arm, {}).get(k, {}).values()) if isinstance(v, dict) else a.get(arm, {}).get(k, []), float))
+            w = a.get(arm, {}).get(k, {} if isinstance(v, dict) else [])
+            if isinstance(v, dict):   # the saved run's figures (a newer table has more columns: wall time, beats/s)
+                x, y = np.array(list(v.values()), float), np.array([w.get(f, np.inf) for f in v], float)
+            else: x, y = np.array(v, float), np.array(w, float)
             out[f'{arm}/{k}'] = float(np.nanmax(np.abs(x - y))) if x.shape == y.shape and len(x) else float('inf')
     return out
 

@@ -65,8 +65,8 @@ def bench_corpus(out: Path = ROOT / 'cache' / 'bench-train-step', progress: bool
     return out
 
 
-def segment(corpus: Path, model: str, pairs: bool, workers: int, steps: int, device: str) -> tuple:
-    "Train one arm for `steps` steps with the main job's loop; (seconds of each step, masked beats of each step)."
+def segment(corpus: Path, model: str, pairs: bool, workers: int, steps: int, device: str, count: bool = True) -> tuple:
+    "Train one arm for `steps` steps with the main job's loop; (seconds of each step, masked beats of each step or None)."
     import torch
     import beatbert.train as T
     from beatbert.model import BeatBertConfig
@@ -76,6 +76,7 @@ def segment(corpus: Path, model: str, pairs: bool, workers: int, steps: int, dev
     with tempfile.TemporaryDirectory() as run:
         df = T.train(Path(run) / 'arm', tc, mc, progress=False)
     sec = np.diff(np.r_[0.0, df.seconds.to_numpy()])
+    if not count: return sec, None
     data = T.StepBatches(T.Corpus(str(corpus)), 'train', tc.batch_size, tc.window, tc.mask_strategy, tc.mask_rate, tc.seed, False, 0, steps, mc)
     scored = [int((b['masked'] & ~b['pad']).sum()) for b in (T.make_batch(data, s) for s in range(steps))]
     return sec, np.array(scored)
@@ -116,7 +117,7 @@ def split(corpus, model, steps, warmup, device) -> dict:
     try:
         for arm in ('pairs', 'nopairs'):
             acc.clear(); marks.clear(); now[0] = -1
-            segment(corpus, model, arm == 'pairs', 0, steps + warmup, device)
+            segment(corpus, model, arm == 'pairs', 0, steps + warmup, device, count=False)
             cpu, wall = (np.diff(np.array(marks)[warmup:], axis=0) * 1e3).T   # step k: from its batch to the next one's
             ms = {k: v * 1e3 / steps for k, v in acc.items()}
             b, c, l, total = ms.get('batch', 0.0), ms.get('codes', 0.0), ms.get('layer', 0.0), float(np.mean(wall))
