@@ -475,7 +475,7 @@ def format_table(df: pd.DataFrame) -> str:
     out = [f"masked beats scored: {df.attrs.get('masked_beats', '?')} (test split); baselines fitted on the training split"]
     for g in dict.fromkeys(df.index.get_level_values(0)):
         r = df.loc[g].iloc[0]
-        out += ['', f"{g}: {r.songs} test songs, {r.masked_beats} masked beats",
+        out += ['', f"{g}: {int(r.songs)} test songs, {int(r.masked_beats)} masked beats",
                 t.loc[g].to_string(float_format=lambda v: f'{v:.3f}', formatters=fmt)]
     return '\n'.join(out)
 

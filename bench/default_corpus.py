@@ -33,9 +33,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--out', default='cache/corpus-default')
     ap.add_argument('--workers', type=int, default=2)
+    ap.add_argument('--sources', nargs='+', default=list(DEFAULT_SOURCES), help='a part of the default corpus only')
     a = ap.parse_args()
     out = Path(a.out); rows = []
-    for s in DEFAULT_SOURCES:
+    for s in a.sources:
         print(f'{s}: load average {os.getloadavg()[0]:.1f}', flush=True)
         t0, c0 = time.time(), cpu()
         folders, skipped = resolve_sources([s], out, a.workers, progress=False)
@@ -46,7 +47,7 @@ def main():
                          songs=r['songs'], skipped=r['skipped']))
         print(f"  materialize {t1 - t0:.0f} s ({c1 - c0:.0f} CPU s), build {t2 - t1:.0f} s ({c2 - c1:.0f} CPU s): "
               f"{r['songs']} songs, {r['skipped']} skipped", flush=True)
-    merged = merge_corpora([out / 'parts' / s for s in DEFAULT_SOURCES], out)
+    merged = merge_corpora([out / 'parts' / s for s in a.sources], out)
     t = pd.DataFrame(rows).set_index('source')
     t.loc['all'] = t.sum()
     t['wall_s'], t['cpu_s'] = t.materialize_s + t.build_s, t.materialize_cpu_s + t.build_cpu_s
@@ -61,9 +62,10 @@ def main():
     print('\nskipped per source, most frequent reasons:')
     sk['why'] = sk.reason.str.replace(r'\d+(\.\d+)?', 'N', regex=True).str.slice(0, 90)
     for s, g in sk.groupby('source'):
-        print(f'  {s}: {len(g)} skipped'); print(g.why.value_counts().head(5).to_string().replace('\n', '\n    ').join(['    ', '']))
-    pop, rest = t.loc['pop', 'cpu_s'], t.loc['all', 'cpu_s'] - t.loc['pop', 'cpu_s']
-    print(f"\npop part: {pop:.0f} CPU s against {rest:.0f} CPU s for the other sources ({pop / rest:.2f}x); whole build "
+        print(f'  {s}: {len(g)} skipped'); print(g.why.value_counts().head(5).rename_axis(None).to_string().replace('\n', '\n    ').join(['    ', '']))
+    pop = t.loc['pop', 'cpu_s'] if 'pop' in t.index else 0.0
+    rest = t.loc['all', 'cpu_s'] - pop
+    print(f"\npop part: {pop:.0f} CPU s against {rest:.0f} CPU s for the other sources ({pop / max(rest, 1e-9):.2f}x); whole build "
           f"{t.loc['all', 'wall_s']:.0f} s wall here, about {t.loc['all', 'idle_estimate_s'] / 60:.1f} min on {a.workers} idle cores")
 
 
