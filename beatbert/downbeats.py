@@ -120,10 +120,11 @@ TUNE_MIN = 0.5   # share of notes sounding alone (at their middle) from which a 
 
 def tune_alone(notes: pd.DataFrame) -> bool:
     "Whether `notes` are one tune alone: most pitched notes sound by themselves at their middle."
-    p = notes[~notes.is_drum.to_numpy(bool)]
-    if len(p) == 0: return False
-    mid = ((p.onset + p.offset) / 2).to_numpy()
-    sounding = np.searchsorted(np.sort(p.onset.to_numpy()), mid, 'right') - np.searchsorted(np.sort(p.offset.to_numpy()), mid, 'right')
+    pitched = ~notes.is_drum.to_numpy(bool)
+    if not pitched.any(): return False
+    on, off = notes.onset.to_numpy(float)[pitched], notes.offset.to_numpy(float)[pitched]
+    mid = (on + off) / 2
+    sounding = np.searchsorted(np.sort(on), mid, 'right') - np.searchsorted(np.sort(off), mid, 'right')
     return bool(np.mean(sounding <= 1) >= TUNE_MIN)
 
 def downbeat_logodds(notes: pd.DataFrame, times: np.ndarray,

@@ -22,7 +22,7 @@ BASS_BELOW = 12  # semitones: notes this far below the median pitch of the pitch
 def note_weights(notes: pd.DataFrame) -> np.ndarray:
     "Onset salience of each note: louder, longer notes, notes low in the song's register and kick/snare hits weigh more."
     vel = notes.velocity.to_numpy(float) / 100.0                  # ~1 for a mezzo-forte note
-    dur = np.clip((notes.offset - notes.onset).to_numpy(float), 0.0, 2.0)  # s; capped so a drone does not dominate
+    dur = np.clip(notes.offset.to_numpy(float) - notes.onset.to_numpy(float), 0.0, 2.0)  # s; capped so a drone does not dominate
     w = vel * (1.0 + np.log2(1.0 + dur / 0.125))                  # 1 for a blip, ~3 for 0.5 s, ~4.2 for 2 s
     pitch = notes.pitch.to_numpy(float)
     drum = notes.is_drum.to_numpy(bool)

@@ -80,7 +80,7 @@ def _level_arrays(notes: pd.DataFrame) -> tuple:
     "What `level_features` reads of the notes, once: onsets, their weights, which are bass, their lengths, the onset times."
     on, pitch, drum = notes.onset.to_numpy(float), notes.pitch.to_numpy(float), notes.is_drum.to_numpy(bool)
     bass = ~drum & (pitch <= np.quantile(pitch[~drum], 0.25, method='lower'))
-    return on, note_weights(notes), drum, bass, (notes.offset - notes.onset).to_numpy(float), np.unique(on)
+    return on, note_weights(notes), drum, bass, notes.offset.to_numpy(float) - on, np.unique(on)
 
 def level_features(notes, beats: np.ndarray) -> dict:
     "What tells the level of a beat sequence `beats` (s): {LEVEL_FEATURES name: value}; `notes` a frame or `_level_arrays`."
@@ -145,13 +145,14 @@ def track_beat_times(notes: pd.DataFrame,
                      ) -> np.ndarray:
     "Beat times (s), from about the first onset to the last offset."
     if len(notes) == 0: return np.zeros(0)
-    notes = notes[TRACKED]                       # what the tracker reads: every later column access and row filter is cheaper
+    if list(notes.columns) != TRACKED: notes = notes[TRACKED]   # what the tracker reads: later column reads and row filters are cheaper
     envelope = onset_envelope(notes)
     beats = raw_beats(notes, min_bpm, max_bpm, envelope)
     if len(beats) >= 8: beats = refine_beats(notes, choose_level(notes, beats)[1], envelope)
     # a fast beat on which kick and snare favour every other beat is half a beat (a backbeat at double speed)
-    ks = notes[notes.is_drum & notes.pitch.isin(list(KICK | SNARE))]
-    if len(beats) >= 8 and 60 / np.median(np.diff(beats)) > FAST_BPM and len(ks) >= 8 and parity_contrast(ks, beats) >= BACKBEAT_CONTRAST:
+    fast = len(beats) >= 8 and 60 / np.median(np.diff(beats)) > FAST_BPM
+    ks = notes[notes.is_drum.to_numpy(bool) & np.isin(notes.pitch.to_numpy(), list(KICK | SNARE))] if fast else notes.iloc[:0]
+    if fast and len(ks) >= 8 and parity_contrast(ks, beats) >= BACKBEAT_CONTRAST:
         beats = max((beats[0::2], beats[1::2]), key=lambda b: note_weights(ks)[_dist(ks.onset.to_numpy(float), b) <= 0.05].sum())
     if len(beats) < 2: return beats
     return _extend(beats, float(notes.onset.min()), float(notes.offset.max()))
