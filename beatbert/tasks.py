@@ -441,12 +441,13 @@ def chart_corpus(folder,         # a new folder: the charts go to folder/band, t
                 ) -> Corpus:
     "A built corpus of n band charts played in code (`play_chart`), their labels beside them."
     from beatbert.band import song_chart, blues_chart, chart_labels
+    from beatbert.labels import from_legacy, write_labels
     from beatbert.corpus import build_corpus
     folder = Path(folder); (folder / source).mkdir(parents=True)
     for s in range(first, first + n):
         chart = blues_chart(s, lift=2 if s % 4 == 1 else 0) if s % 2 else song_chart(s, form='verse-chorus', lift=(0, 2)[s % 4 == 0])
         (folder / source / f'chart_{s}.mid').write_bytes(play_chart(chart))
-        chart_labels(chart).to_csv(folder / source / f'chart_{s}.labels.csv', index=False)
+        write_labels(from_legacy(chart_labels(chart)), folder / source / f'chart_{s}.labels.csv')   # the schema, as band writes it
     build_corpus([(source, folder / source, 'file', 'file')], folder / 'corpus', workers=1, progress=False)
     return Corpus(folder / 'corpus')
 
