@@ -131,11 +131,11 @@ def classes_of(lab: pd.DataFrame, col: str, of: dict) -> np.ndarray:
     if col not in lab: return np.full(len(lab), -1, np.int64)
     return np.array([of.get(v, -1) if isinstance(v, str) else -1 for v in lab[col].astype(object)], np.int64)
 
-def tonic_above_bass(lab: pd.DataFrame, bass: np.ndarray) -> np.ndarray:
-    "(n,) int64 semitones from the beat's bass up to the key's tonic (0-11), -1 without a key or a bass."
-    if 'key_tonic' not in lab: return np.full(len(lab), -1, np.int64)
-    t = lab['key_tonic'].astype('Int64').fillna(-1).to_numpy(np.int64)
-    return np.where((t >= 0) & (bass != NONE), (t - bass % 12) % 12, -1).astype(np.int64)
+def tonic_above_bass(lab: pd.DataFrame) -> np.ndarray:
+    "(n,) int64 semitones from the beat's annotated bass (`chord_bass`) up to the key's tonic (0-11), -1 where either is unknown."
+    if 'key_tonic' not in lab or 'chord_bass' not in lab: return np.full(len(lab), -1, np.int64)
+    t, b = (lab[c].astype('Int64').fillna(-1).to_numpy(np.int64) for c in ('key_tonic', 'chord_bass'))
+    return np.where((t >= 0) & (b >= 0), (t - b) % 12, -1).astype(np.int64)
 
 # %% ../nbs/10_tasks.ipynb #5c8f0a21
 @dataclass(frozen=True)
@@ -173,11 +173,11 @@ TASKS = {t.name: t for t in [
     Task('modulation_up', 'does an abrupt key change upward (no pivot) start here?', ('modulation_up',),
          (Events('modulation_up'),), lambda lab, d: {'modulation_up': flag(lab, 'modulation_up')},
          {'key windows before/after (music21 profiles)': B.modulation_from_key_windows}, songs=('corpus', 'lifted')),
-    Task('local_scale', 'which scale is in force, and where is its tonic above this beat\'s bass?', ('scale', 'key_tonic'),
+    Task('local_scale', 'which scale is in force, and where is its tonic above this beat\'s bass?', ('scale', 'key_tonic', 'chord_bass'),
          (Classes('scale', SCALE_CLASSES), Classes('tonic_above_bass', INTERVALS)),
          lambda lab, d: {'scale': np.where(lab['key_tonic'].isna().to_numpy() if 'key_tonic' in lab else True, -1,
                                            classes_of(lab, 'scale', SCALE_OF)),
-                         'tonic_above_bass': tonic_above_bass(lab, d['bass'])},
+                         'tonic_above_bass': tonic_above_bass(lab)},
          {'key window (music21 profiles)': B.scale_from_key_window, 'major on the bass': B.major_on_the_bass}),
     Task('blues', 'is this song a blues, and is this beat inside a blues form?', ('blues_song', 'blues_form'),
          (SongLevel('blues_song'), Binary('blues_form')),
