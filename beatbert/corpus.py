@@ -421,23 +421,14 @@ def resolve_sources(sources, out, workers: int = None, progress: bool = True, me
     return folders, skipped
 
 def build(sources, out, workers: int = None, progress: bool = True, metre: str = 'auto',
-          scheduler=None,        # a Dask scheduler address or Client: the songs are built on its workers
-          labels: bool = False   # read the annotation files (JAMS, .lab, .beats.txt) beside the MIDI files of folders
+          scheduler=None,         # a Dask scheduler address or Client: the songs are built on its workers
+          labels: bool = False,   # read the annotation files (JAMS, .lab, .beats.txt) beside the MIDI files of folders
+          task_songs: bool = True # then make the theory tasks' derived songs into out/derived (`tasks.derive_task_songs`)
          ) -> dict:
-    "Materialize built-in sources, then build the corpus of every source into `out`."
-    folders, skipped = resolve_sources(sources, out, workers, progress, metre, labels)
-    return build_corpus(folders, out, workers, progress, extra_skipped=skipped, scheduler=scheduler)
-
-# %% ../nbs/06_corpus.ipynb #7e1d0c2b
-# Hook of the theory tasks (10_tasks): a corpus build ends by making the songs the tasks derive from the corpus
-# (shifted grids for measure_start, lifted songs for modulation_up) into out/derived, which pretraining never reads.
-# It wraps `build` above, so that every caller (the CLI, the main job) gets them; task_songs=False builds without.
-_build_songs = build
-def build(sources, out, workers: int = None, progress: bool = True, metre: str = 'auto', scheduler=None,
-          task_songs: bool = True) -> dict:   # also make the theory tasks' derived songs (`derive_task_songs`)
     "Materialize built-in sources, build the corpus of every source into `out`, then the theory tasks' derived songs."
-    r = _build_songs(sources, out, workers, progress, metre, scheduler)
-    if task_songs:
+    folders, skipped = resolve_sources(sources, out, workers, progress, metre, labels)
+    r = build_corpus(folders, out, workers, progress, extra_skipped=skipped, scheduler=scheduler)
+    if task_songs:   # shifted grids (measure_start) and lifted songs (modulation_up), which pretraining never reads
         from beatbert.tasks import derive_task_songs           # the tasks read the corpus: imported here, not above
         r['derived'] = derive_task_songs(out, progress=progress)
     return r
