@@ -85,16 +85,8 @@ def main(argv=None):
 
 def _stacked(notes, times) -> np.ndarray:
     "The inputs `downbeat_logodds` weighs: standardized evidence of each beat and its CONTEXT neighbours, (N, len(CONTEXT) * F)."
-    from beatbert.downbeats import beat_evidence, CONTEXT
-    X = beat_evidence(notes, times)
-    sd = X.std(0)
-    Z = (X - X.mean(0)) / np.where(sd > 0, sd, 1)
-    n, cols = len(Z), []
-    for c in CONTEXT:
-        src = np.arange(n) + c
-        ok = (src >= 0) & (src < n)
-        S = np.zeros_like(Z); S[ok] = Z[src[ok]]; cols.append(S)
-    return np.concatenate(cols, 1)
+    from beatbert.downbeats import beat_evidence
+    return _standard_stack(beat_evidence(notes, times))
 
 
 def fit(meta: pd.DataFrame, cases: list):
