@@ -4,7 +4,7 @@
 
 # %% ../nbs/10b_finetune.ipynb #8d9e0f1a
 from __future__ import annotations
-import json, os, sys, time
+import json, os, shutil, sys, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
@@ -26,8 +26,8 @@ from .tasks import (TASKS, Task, Classes, Example, get_task, task_examples, desc
 # %% auto #0
 __all__ = ['VALID_SONGS', 'ARMS', 'HELD_OUT', 'OUT_OF_SOURCE', 'SOURCE_NAMES', 'TaskModel', 'pos_weights', 'FinetuneConfig',
            'task_batch', 'train_windows', 'predict', 'finetune', 'share_weights', 'save_task_model', 'load_task_model',
-           'evaluate_task', 'format_results', 'finetune_all', 'finetune_main', 'load_pretrained_config', 'task_run',
-           'predict_file', 'prediction_figure', 'results_figure']
+           'resume_finetune', 'evaluate_task', 'format_results', 'finetune_all', 'finetune_main',
+           'load_pretrained_config', 'task_run', 'predict_file', 'prediction_figure', 'results_figure']
 
 # %% ../nbs/10b_finetune.ipynb #4acc1ae7
 class TaskModel(nn.Module):
@@ -86,6 +86,7 @@ class FinetuneConfig:
     clip: float = 1.0          # gradient norm clipping
     seed: int = 0
     device: str = 'cpu'
+    checkpoint_every: int = 50 # steps between resume checkpoints (out/resume; removed when the model is saved)
 
     def schedule(self, freeze: bool) -> TrainConfig:
         "The pretraining config whose `lr_at` schedule (and checkpoint) this arm uses: warm-up, cosine to peak / 10."
@@ -141,7 +142,9 @@ def predict(model: TaskModel, examples: list, window: int = 128, batch_size: int
     return out
 
 def finetune(task: str | Task, examples: list, pretrained, out, freeze: bool = False, fc: FinetuneConfig | None = None,
-             progress: bool = True) -> TaskModel:
+             progress: bool = True,
+             stop_at: int | None = None   # stop after this step, as a killed run would (its resume checkpoint kept)
+            ) -> TaskModel:
     "Train the head (and, unless frozen, the encoder) of a pretrained run on a task; save it with valid-split thresholds."
     from beatbert.train import ddp_start
     fc, t = fc or FinetuneConfig(), task if isinstance(task, Task) else get_task(task)
@@ -156,8 +159,9 @@ def finetune(task: str | Task, examples: list, pretrained, out, freeze: bool = F
     tc = fc.schedule(freeze)
     opt = torch.optim.AdamW(params, lr=tc.lr, betas=(0.9, 0.95), weight_decay=fc.weight_decay)
     ddp = model if world == 1 else torch.nn.parallel.DistributedDataParallel(model, device_ids=[torch.device(dev).index] if 'cuda' in dev else None)
-    bar = tqdm(range(fc.steps), desc=f'{t.name} {Path(out).name}', disable=not progress or rank > 0, file=sys.stderr)
-    rows, t0 = [], time.time()
+    start, rows, t0, ck = 0, [], time.time(), Path(out) / 'resume'
+    if (ck / 'checkpoint.json').exists(): start, rows = resume_finetune(ck, model, opt, t)   # a killed fine-tune goes on
+    bar = tqdm(range(start, fc.steps), desc=f'{t.name} {Path(out).name}', disable=not progress or rank > 0, file=sys.stderr)
     for step in bar:
         for g in opt.param_groups: g['lr'] = lr_at(step, tc)
         torch.manual_seed(fc.seed * 1_000_003 + step + (rank << 40))
@@ -171,6 +175,9 @@ def finetune(task: str | Task, examples: list, pretrained, out, freeze: bool = F
         torch.nn.utils.clip_grad_norm_(params, fc.clip); opt.step()
         if world > 1: loss = loss.detach().clone(); torch.distributed.all_reduce(loss)   # the whole batch's loss
         rows.append({'step': step, 'loss': loss.item(), 'seconds': time.time() - t0}); bar.set_postfix(loss=f'{loss.item():.3f}')
+        if rank == 0 and fc.checkpoint_every and (step + 1) % fc.checkpoint_every == 0 and step + 1 < fc.steps:
+            save_task_model(ck, model, dict(task=t.name, steps=step + 1), opt, tc); pd.DataFrame(rows).to_csv(ck / 'metrics.csv', index=False)
+        if stop_at is not None and step + 1 >= stop_at: return model
     if rank > 0: return model                           # rank 0 chooses thresholds and writes
     valid = [e for e in examples if e.split == 'valid']
     valid = [valid[k] for k in sorted(np.random.default_rng(fc.seed).permutation(len(valid))[:VALID_SONGS])]
@@ -179,6 +186,7 @@ def finetune(task: str | Task, examples: list, pretrained, out, freeze: bool = F
                                      thresholds=thr, pos_weight=pos_weights(examples, t), steps=fc.steps,
                                      seconds=round(time.time() - t0, 1), loss=rows[-1]['loss']), opt, tc)
     pd.DataFrame(rows).to_csv(Path(out) / 'metrics.csv', index=False)
+    shutil.rmtree(ck, ignore_errors=True)               # saved whole: nothing to resume
     model.thresholds = thr
     return model
 
@@ -211,6 +219,16 @@ def load_task_model(run) -> TaskModel:
     except Exception as e: raise CheckpointError(f'{run}: head.safetensors does not load ({type(e).__name__})') from None
     model.thresholds, model.info = info.get('thresholds', {}), info
     return model
+
+def resume_finetune(ck, model: TaskModel, opt: torch.optim.Optimizer, task: Task) -> tuple[int, list]:
+    "Load a killed fine-tune's resume checkpoint into `model` and `opt`: (the step to go on from, its metrics rows)."
+    from beatbert.train import load_optimizer
+    saved = load_task_model(ck)
+    if saved.info.get('task') != task.name: raise CheckpointError(f'{ck}: a resume checkpoint of {saved.info.get("task")!r}, not {task.name!r}')
+    dev = next(model.parameters()).device
+    model.encoder.load_state_dict(saved.encoder.state_dict()); model.head.load_state_dict(saved.head.state_dict()); model.to(dev)
+    load_optimizer(Path(ck), opt)
+    return int(saved.info['steps']), pd.read_csv(Path(ck) / 'metrics.csv').to_dict('records')
 
 # %% ../nbs/10b_finetune.ipynb #fd8cadcc
 ARMS = {'probe': (PAIRS, True), 'fine-tuned': (PAIRS, False),
