@@ -5,6 +5,7 @@
 # %% ../nbs/01f_song_grid.ipynb #bf09cfdd
 from __future__ import annotations
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from scipy.ndimage import median_filter
 from .midi import *
@@ -15,8 +16,8 @@ from .metre import *
 
 # %% auto #0
 __all__ = ['TRUST_MIN', 'STRUM_GAP', 'CYCLES', 'PHASE_KAPPA', 'SHIFT_TOL', 'SHIFT_MIN', 'SHIFT_WINDOW', 'BARS_MARGIN',
-           'onset_groups', 'beat_phase_weight', 'grid_trust', 'grid_offset', 'moved_grid', 'tracked_grid', 'beat_grid',
-           'music_bars', 'grid_verdict', 'phase_figure']
+           'BARS_MARGIN_TUNE', 'onset_groups', 'beat_phase_weight', 'grid_trust', 'grid_offset', 'moved_grid',
+           'tracked_grid', 'beat_grid', 'bars_margin', 'music_bars', 'grid_verdict', 'phase_figure']
 
 # %% ../nbs/01f_song_grid.ipynb #ee904abc
 TRUST_MIN = 0.5    # coherence of the onsets with the file's sub-grid from which auto mode keeps the file's tempo map
@@ -133,6 +134,12 @@ def beat_grid(song: Song,
 # %% ../nbs/01f_song_grid.ipynb #5d1a7773
 BARS_MARGIN = 2.0   # nats per bar by which the music's bars must fit better than a 4/4 file's to replace them (set on
                     # the tune split: above every sequenced 4/4 piece there, whose file's bars are right)
+BARS_MARGIN_TUNE = 4.7  # the same for a tune alone (set on the tune split: midway between the most a tune's right
+                        # 4/4 file bars were beaten by, 0.2, and the least its wrong ones were, 9.2)
+
+def bars_margin(notes: pd.DataFrame) -> float:
+    "Nats per bar by which the music's bars must fit better than a 4/4 file's to replace them: more for a tune alone."
+    return BARS_MARGIN_TUNE if tune_alone(notes) else BARS_MARGIN
 
 def music_bars(song: Song, grid: BeatGrid) -> tuple[np.ndarray, float]:
     "Places in the bar of the grid's beats from the music, and how much better (nats per bar) they fit than the grid's own."
@@ -153,7 +160,7 @@ def grid_verdict(song: Song,
         return g, v
     places, gain = music_bars(song, g)
     file44 = all(kind == 'four' for _, kind in file_metre(song.time_signatures)[0])
-    if not (metre == 'auto' and file44 and g.source == 'file' and gain <= BARS_MARGIN):
+    if not (metre == 'auto' and file44 and g.source == 'file' and gain <= bars_margin(song.notes)):
         g.beat_in_measure, g.bars = places, 'music'
     return g, v
 
