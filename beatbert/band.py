@@ -5,6 +5,7 @@
 # %% ../nbs/00b_band.ipynb #c8a61d64
 from __future__ import annotations
 import os, re, random, shutil, subprocess, tempfile, time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -21,7 +22,7 @@ __all__ = ['PC_SHARPS', 'PC_FLATS', 'CHORD_TYPES', 'MMA_SUFFIX', 'PROGRESSIONS',
            'parse_chord', 'chord_pcs', 'mma_chord', 'uses_flats', 'key_name', 'roman_chord', 'spell', 'progression',
            'blues_form', 'Chart', 'lift_bars', 'chart_to_mma', 'MMAError', 'mma_available', 'run_mma', 'melody_notes',
            'finish_midi', 'render_chart', 'song_chart', 'blues_chart', 'random_chart', 'is_tonic', 'chart_labels',
-           'band_corpus']
+           'band_song', 'band_corpus']
 
 # %% ../nbs/00b_band.ipynb #141d6557
 PC_SHARPS = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B']  # names of pitch classes 0-11
@@ -502,33 +503,40 @@ def chart_labels(chart: Chart) -> pd.DataFrame:
                                        'key_change', 'modulation_up', 'blues_song', 'in_blues_form'])
 
 # %% ../nbs/00b_band.ipynb #44409ddf
+def band_song(seed: int,     # draws the charts
+              i: int,        # the song's number
+              out: Path      # folder for <id>.mid and <id>.labels.csv
+             ) -> dict:      # the song's metadata row
+    "Render song `i` of the band corpus drawn from `seed` into `out` (unless both its files are there), with its labels."
+    sid = f'band-{seed}-{i:04d}'
+    chart = random_chart(seed * 100_003 + i)
+    mid, lab = out / f'{sid}.mid', out / f'{sid}.labels.csv'
+    err, dt = '', float('nan')
+    if lab.exists() and 'beat_in_bar' in lab.open().readline(): write_labels(from_legacy(chart_labels(chart)), lab)   # pre-schema
+    if not (mid.exists() and lab.exists()):
+        t0 = time.perf_counter()
+        try:
+            write_labels(from_legacy(chart_labels(chart)), lab)
+            render_chart(chart, mid)
+        except MMAError as e: err = str(e)
+        dt = time.perf_counter() - t0
+    mods = chart.modulations()
+    lifts = lift_bars(chart)
+    return dict(id=sid, title=chart.title, key=chart.key, mode=chart.mode, groove=chart.groove,
+                groove_style=GROOVE_STYLE.get(chart.groove, ''), tempo=chart.tempo, bars=chart.n_bars,
+                beats=4 * chart.n_bars, form=chart.form, blues=chart.blues, has_melody=chart.melody,
+                modulation='+'.join(sorted({'lift' if m['bar'] in lifts else m['kind'] for m in mods})) or 'none',
+                lift_bar=lifts[0] if lifts else -1, path=str(mid), labels=str(lab), error=err, render_s=dt)
+
 def band_corpus(n_songs: int = 400,          # songs to draw
                 seed: int = 0,               # draws the charts
                 out_dir='band',              # folder for <id>.mid and <id>.labels.csv
-                progress: bool = True        # show a progress bar
+                progress: bool = True,       # show a progress bar
+                workers: int | None = None   # songs rendered at once (default: the machine's cores)
                ) -> pd.DataFrame:            # one row per song
     "Render `n_songs` charts drawn from `seed` into `out_dir`, each with its per-beat labels; return their metadata."
     if not mma_available(): raise MMAError('mma (Musical MIDI Accompaniment) is not on PATH; on Debian: apt-get install mma')
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for i in tqdm(range(n_songs), disable=not progress, desc='band corpus'):
-        sid = f'band-{seed}-{i:04d}'
-        chart = random_chart(seed * 100_003 + i)
-        mid, lab = out / f'{sid}.mid', out / f'{sid}.labels.csv'
-        err, dt = '', float('nan')
-        if lab.exists() and 'beat_in_bar' in lab.open().readline(): write_labels(from_legacy(chart_labels(chart)), lab)   # pre-schema
-        if not (mid.exists() and lab.exists()):
-            t0 = time.perf_counter()
-            try:
-                write_labels(from_legacy(chart_labels(chart)), lab)
-                render_chart(chart, mid)
-            except MMAError as e: err = str(e)
-            dt = time.perf_counter() - t0
-        mods = chart.modulations()
-        lifts = lift_bars(chart)
-        rows.append(dict(id=sid, title=chart.title, key=chart.key, mode=chart.mode, groove=chart.groove,
-                         groove_style=GROOVE_STYLE.get(chart.groove, ''), tempo=chart.tempo, bars=chart.n_bars,
-                         beats=4 * chart.n_bars, form=chart.form, blues=chart.blues, has_melody=chart.melody,
-                         modulation='+'.join(sorted({'lift' if m['bar'] in lifts else m['kind'] for m in mods})) or 'none',
-                         lift_bar=lifts[0] if lifts else -1, path=str(mid), labels=str(lab), error=err, render_s=dt))
+    with ThreadPoolExecutor(workers or os.cpu_count() or 1) as ex:   # MMA runs in its own process: threads suffice
+        rows = list(tqdm(ex.map(lambda i: band_song(seed, i, out), range(n_songs)), total=n_songs, disable=not progress, desc='band corpus'))
     return pd.DataFrame(rows)
