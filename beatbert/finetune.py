@@ -25,8 +25,8 @@ from .tasks import (TASKS, Task, Classes, Example, get_task, task_examples, desc
 
 # %% auto #0
 __all__ = ['VALID_SONGS', 'ARMS', 'HELD_OUT', 'OUT_OF_SOURCE', 'SOURCE_NAMES', 'TaskModel', 'pos_weights', 'FinetuneConfig',
-           'task_batch', 'train_windows', 'predict', 'finetune', 'share_weights', 'save_task_model', 'load_task_model',
-           'resume_finetune', 'evaluate_task', 'format_results', 'finetune_all', 'finetune_main',
+           'task_batch', 'train_windows', 'valid_songs', 'predict', 'finetune', 'share_weights', 'save_task_model',
+           'load_task_model', 'resume_finetune', 'evaluate_task', 'format_results', 'finetune_all', 'finetune_main',
            'load_pretrained_config', 'task_run', 'predict_file', 'prediction_figure', 'results_figure']
 
 # %% ../nbs/10b_finetune.ipynb #4acc1ae7
@@ -87,6 +87,7 @@ class FinetuneConfig:
     seed: int = 0
     device: str = 'cpu'
     checkpoint_every: int = 50 # steps between resume checkpoints (out/resume; removed when the model is saved)
+    balance_sources: bool = True  # each batch's songs drawn from every source (`Example.group`) in turn: equal shares, not shares by song count
 
     def schedule(self, freeze: bool) -> TrainConfig:
         "The pretraining config whose `lr_at` schedule (and checkpoint) this arm uses: warm-up, cosine to peak / 10."
@@ -110,18 +111,32 @@ def task_batch(examples: list, wins: list, task: Task, mc: BeatBertConfig) -> di
     return {'bits': bits, 'pad': pad, 'y': y, 'index': pair_index(codes, mc) if codes is not None else None}
 
 def train_windows(examples: list, fc: FinetuneConfig, step: int) -> list:
-    "The windows (example, start, stop) of one training step."
+    "The windows (example, start, stop) of one training step: songs from the sources in turn (`balance_sources`), or from all."
     rng = np.random.default_rng([fc.seed, step])
     tr = [k for k, e in enumerate(examples) if e.split == 'train']
+    if fc.balance_sources:
+        by = {}
+        for k in tr: by.setdefault(examples[k].group, []).append(k)
+        pools, first = [by[g] for g in sorted(by)], int(rng.integers(len(by)))   # the source of the first window rotates
+        ks = [pools[(first + j) % len(pools)] for j in range(fc.batch_size)]
+        ks = [ks[j][int(rng.integers(len(ks[j])))] for j in range(fc.batch_size)]
+    else: ks = rng.choice(tr, size=fc.batch_size)
     wins = []
-    for k in rng.choice(tr, size=fc.batch_size):
+    for k in ks:
         n = examples[k].n
         a = int(rng.integers(0, max(1, n - fc.window + 1)))
         wins.append((int(k), a, min(n, a + fc.window)))
     return wins
 
 # %% ../nbs/10b_finetune.ipynb #80129eac
-VALID_SONGS = 120   # valid-split songs the thresholds are chosen on (at most)
+VALID_SONGS = 120   # valid-split songs the thresholds are chosen on (at most; an equal share per source)
+
+def valid_songs(examples: list, seed: int = 0) -> list:
+    "At most VALID_SONGS random valid-split examples, an equal share of them (or all it has) from every source."
+    valid = [e for e in examples if e.split == 'valid']
+    groups = sorted({e.group for e in valid})
+    per, pick = -(-VALID_SONGS // max(1, len(groups))), np.random.default_rng(seed).permutation(len(valid))
+    return [valid[k] for k in sorted(k for g in groups for k in [k for k in pick if valid[k].group == g][:per])]
 
 @torch.no_grad()
 def predict(model: TaskModel, examples: list, window: int = 128, batch_size: int = 16, device: str = 'cpu') -> list:
@@ -179,8 +194,7 @@ def finetune(task: str | Task, examples: list, pretrained, out, freeze: bool = F
             save_task_model(ck, model, dict(task=t.name, steps=step + 1), opt, tc); pd.DataFrame(rows).to_csv(ck / 'metrics.csv', index=False)
         if stop_at is not None and step + 1 >= stop_at: return model
     if rank > 0: return model                           # rank 0 chooses thresholds and writes
-    valid = [e for e in examples if e.split == 'valid']
-    valid = [valid[k] for k in sorted(np.random.default_rng(fc.seed).permutation(len(valid))[:VALID_SONGS])]
+    valid = valid_songs(examples, fc.seed)
     thr = choose_thresholds(t, valid, predict(model, valid, fc.window, device=fc.device)) if valid else {}
     save_task_model(out, model, dict(task=t.name, pretrained=str(pretrained), frozen=freeze, finetune=asdict(fc),
                                      thresholds=thr, pos_weight=pos_weights(examples, t), steps=fc.steps,

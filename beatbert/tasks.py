@@ -453,13 +453,16 @@ def chart_corpus(folder,         # a new folder: the charts go to folder/band, t
 
 # %% ../nbs/10_tasks.ipynb #c358726f
 def choose_thresholds(task: Task, examples: list, preds: list) -> dict:
-    "The F1-best threshold (0.05…0.95) of every binary-like output on these examples."
-    out = {}
+    "The threshold (0.05…0.95) of every binary-like output that maximises the mean over sources (`Example.group`) of their F1."
+    out, grid = {}, np.round(np.arange(0.05, 0.951, 0.05), 2)
     for o in task.outputs:
         if isinstance(o, Classes): continue
-        grid = np.round(np.arange(0.05, 0.951, 0.05), 2)
-        f = [next(iter(o.scores(sum(o.counts(e.y[o.name], p[o.name], t) for e, p in zip(examples, preds))).values()))
-             for t in grid]
+        by = {}                                       # source: [(targets, probabilities)] of its songs with a beat asked
+        for e, p in zip(examples, preds):
+            if (e.y[o.name] >= 0).any(): by.setdefault(e.group, []).append((e.y[o.name], p[o.name]))
+        if not by: continue                           # nothing asked: the default 0.5 applies
+        f1 = lambda yp, t: next(iter(o.scores(sum(o.counts(y, p, t) for y, p in yp)).values()))
+        f = [np.mean([f1(yp, t) for yp in by.values()]) for t in grid]
         out[o.name] = float(grid[int(np.argmax(f))])
     return out
 
