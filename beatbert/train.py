@@ -25,7 +25,7 @@ __all__ = ['STRATEGIES', 'LOOKS_BACK_IDX', 'COPY_LAGS', 'PAIR_CACHE_BYTES', 'RUN
            'window_batch', 'corpus_song_pairs', 'masked_index', 'make_batch', 'rank_share', 'CheckpointError',
            'TrainConfig', 'lr_at', 'save_checkpoint', 'load_model', 'load_optimizer', 'eval_batches', 'predict_masked',
            'ddp_env', 'ddp_backend', 'ddp_start', 'valid_loss', 'train', 'source_group', 'compare', 'run_cost',
-           'format_table', 'pretrain_main', 'train_side_by_side', 'evaluate_run']
+           'format_table', 'pretrain_main', 'evaluate_run']
 
 # %% ../nbs/08_pretrain.ipynb #5ae24595
 STRATEGIES = ('random', 'measures', 'spans')
@@ -483,9 +483,7 @@ def format_table(df: pd.DataFrame) -> str:
 RUN_NAMES = {PAIRS: 'BeatBert, pair features', NOPAIRS: 'BeatBert, no pair features'}   # the main job's runs, as the table names them
 
 def pretrain_main(corpus: str = str(DEFAULT_CORPUS), out: str = str(DEFAULT_RUN), steps: int | None = None,
-                  device: str = 'cpu', workers: int = 1, progress: bool = True,
-                  side_by_side: bool | None = None,  # train both arms at once, one process and half the cores each (default: on a CPU with 2+ cores, not under torchrun)
-                  **train_kw) -> pd.DataFrame:
+                  device: str = 'cpu', workers: int = 1, progress: bool = True, **train_kw) -> pd.DataFrame:
     "Build or reuse the default corpus, pretrain BeatBert with and without pair features, print and save the comparison."
     from beatbert.corpus import build
     if not (Path(corpus) / 'corpus.npz').exists():
@@ -494,34 +492,9 @@ def pretrain_main(corpus: str = str(DEFAULT_CORPUS), out: str = str(DEFAULT_RUN)
         print(f'building the default corpus into {corpus} (once; later runs reuse it)', file=sys.stderr)
         build(['default'], corpus, progress=progress)
     tc = TrainConfig(corpus=str(corpus), device=device, workers=workers, **({'steps': steps} if steps else {}), **train_kw)
-    arms = [(Path(out) / name, BeatBertConfig(pair_layers=pl)) for name, pl in ((PAIRS, (0,)), (NOPAIRS, ()))]
-    cores = os.cpu_count() or 1
-    if side_by_side is None: side_by_side = ddp_env()[2] == 1 and device == 'cpu' and cores >= 2
-    if side_by_side: train_side_by_side(arms, tc, max(1, cores // len(arms)), progress)
-    else:
-        for run, mc in arms: train(run, tc, mc, progress=progress)
+    for name, pl in ((PAIRS, (0,)), (NOPAIRS, ())):
+        train(Path(out) / name, tc, BeatBertConfig(pair_layers=pl), progress=progress)
     return evaluate_run(out) if ddp_env()[0] == 0 else None   # the table: rank 0's
-
-def _train_arm(run, tc: TrainConfig, mc: BeatBertConfig, threads: int, progress: bool):
-    "One arm in a process of its own, on `threads` threads (torch's and the pair kernels')."
-    from beatbert.pair_attention import kernel_threads
-    torch.set_num_threads(threads); kernel_threads(threads)
-    if progress: print(f'{Path(run).name}: training in process {os.getpid()} on {threads} thread(s)', file=sys.stderr)
-    train(run, tc, mc, progress=progress)
-
-def train_side_by_side(arms: list,          # [(run folder, BeatBertConfig)]
-                       tc: TrainConfig,
-                       threads: int,        # threads per arm
-                       progress: bool = True):
-    "Train the arms at once, one process each: on a CPU the tiny model gains little from a second thread, much from a second core."
-    import multiprocessing as mp
-    from beatbert import train as this    # the exported function: a spawned process imports it
-    ctx = mp.get_context('spawn')
-    ps = [ctx.Process(target=this._train_arm, args=(run, tc, mc, threads, progress)) for run, mc in arms]
-    for p in ps: p.start()
-    for p in ps: p.join()
-    bad = [f'{Path(run).name} (exit code {p.exitcode})' for (run, _), p in zip(arms, ps) if p.exitcode != 0]
-    if bad: raise BeatbertError(f'pretraining failed: {", ".join(bad)}; run the same command again to resume from the last checkpoint')
 
 def evaluate_run(run) -> pd.DataFrame:
     "Print and save the comparison of a run folder (the main job's, with pairs/ and nopairs/, or a single run)."
