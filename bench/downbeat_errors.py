@@ -79,14 +79,12 @@ def decide(c: dict, lo: np.ndarray, margin: float) -> np.ndarray:
 def breakdown(cases: list[dict], logodds=None, margin=None) -> pd.DataFrame:
     "Per case: group, downbeat F of the default bars, cause; `logodds(notes, times, counted)` replaces `downbeat_logodds`."
     from beatbert.downbeats import downbeat_logodds
-    from beatbert.song_grid import BARS_MARGIN
+    from beatbert.song_grid import bars_margin
     logodds = logodds or downbeat_logodds
-    margin = BARS_MARGIN if margin is None else margin
     rows = []
     for c in cases:
-        if c['source'] == 'tracked': lo = logodds(c['notes'], c['times'], False)
-        else: lo = logodds(c['notes'], c['times'], True)
-        places = decide(c, lo, margin)
+        lo = logodds(c['notes'], c['times'], c['source'] != 'tracked')
+        places = decide(c, lo, bars_margin(c['notes']) if margin is None else margin)   # grid_verdict's margin, per case
         f = rm._f(c['down'], c['times'][:-1][places == 0])
         why, onb = cause(places, true_places(c['times'], c['beats'], c['down']), f)
         rows.append(dict(group=c['group'], name=c['name'], source=c['source'], down_f=f, cause=why, on_beats=onb))
