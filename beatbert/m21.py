@@ -221,9 +221,10 @@ def music21_paths(skip=MUSIC21_SKIP) -> list:
 def music21_left_out(skip=MUSIC21_SKIP) -> list:
     "Skipped rows for the corpus files of the collections in `skip`: the default corpus names what it leaves out."
     import music21
+    found = ((p, _skipped_collection(p, skip)) for p in sorted(map(str, music21.corpus.getPaths())))
     return [dict(source='music21', path=_m21_where(Path(p))[1], key='',
-                 reason=f'collection {_skipped_collection(p, skip)} left out of the default corpus (MUSIC21_SKIP: slow to parse for the 4/4 music it yields)')
-            for p in sorted(map(str, music21.corpus.getPaths())) if _skipped_collection(p, skip) is not None]
+                 reason=f'collection {c} left out of the default corpus (MUSIC21_SKIP: slow to parse for the 4/4 music it yields)')
+            for p, c in found if c is not None]
 
 FORMATS = ('.mxl', '.musicxml', '.xml', '.krn', '.rntxt', '.abc')   # the format kept when a piece comes in several
 
