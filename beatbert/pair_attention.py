@@ -204,6 +204,27 @@ def _table_row(x, ET, out):
         for u in range(out.shape[0]): out[u] += xd * ed[u]
 
 @njit(inline='always', fastmath=_FAST)
+def _exp_row(l, m, ebits):
+    "l[j] = exp(l[j] − m) for l[j] ≤ m, in float32, written so that it vectorises (Cephes' expf); 0 below m − 87; returns Σ_j l[j]."
+    for j in range(l.shape[0]):
+        x = l[j] - m
+        xc = max(x, np.float32(-87.0))
+        nf = np.floor(xc * np.float32(1.44269504088896341) + np.float32(0.5))   # x = n ln 2 + r, |r| ≤ ln 2 / 2
+        r = xc - nf * np.float32(0.693359375) - nf * np.float32(-2.12194440e-4)  # ln 2 in two parts
+        p = np.float32(1.9875691500E-4)                                           # e^r = 1 + r + r² p(r)
+        p = p * r + np.float32(1.3981999507E-3)
+        p = p * r + np.float32(8.3334519073E-3)
+        p = p * r + np.float32(4.1665795894E-2)
+        p = p * r + np.float32(1.6666665459E-1)
+        p = p * r + np.float32(5.0000001201E-1)
+        l[j] = (p * r * r + r + np.float32(1.0)) if x >= np.float32(-87.0) else np.float32(0.0)
+        ebits[j] = (np.int32(nf) + np.int32(127)) << np.int32(23)             # 2ⁿ as the bits of a float32
+    escale, tot = ebits.view(np.float32), l.dtype.type(0)
+    for j in range(l.shape[0]):
+        l[j] *= escale[j]; tot += l[j]
+    return tot
+
+@njit(inline='always', fastmath=_FAST)
 def _gather_row(ix, b, i, off, Tr, x, KT, out):
     "out[j] = Σ_s Tr[off_s + ix_s[b, i, j]] + Σ_d x[d] KT[d, j]: a row of logits, or of d loss / d weights."
     r0, o0 = ix[0][b, i], off[0]
@@ -243,6 +264,7 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
               pad,               # (B, N) bool
               seed, t, scale,    # dropout: seed, threshold (0: none), 1 / (1 - p)
               R,                 # row chunks per window: B·R tasks
+              fast,              # exp by `_exp_row` (float32); else math.exp (float64: gradcheck)
               P, y):             # out: (B, H, N, N) weights before dropout, negated where dropped; (B, H, N, D)
     "Every row of every head in one pass: table row, logits, softmax, dropout, values and binned pair embeddings."
     B, H, N, D = q.shape
@@ -250,7 +272,7 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
     for task in prange(B * R):
         b, r = task // R, task % R
         l, A, Tr, bn = np.empty(N, q.dtype), np.empty(N, q.dtype), np.empty(n, q.dtype), np.empty(n, q.dtype)
-        keep = np.ones(N, np.bool_)
+        keep, ebits = np.ones(N, np.bool_), np.empty(N, np.int32)
         z, one, sc, ninf = q.dtype.type(0), q.dtype.type(1), q.dtype.type(scale), q.dtype.type(-np.inf)
         for i in range(r * rows, min(N, (r + 1) * rows)):
             for h in range(H):                                   # the heads share the row of joint codes
@@ -260,9 +282,11 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
                 for j in range(N):
                     if pad[b, j]: l[j] = ninf
                     m = max(m, l[j])
-                tot = z
-                for j in range(N):
-                    l[j] = math.exp(l[j] - m); tot += l[j]
+                if fast: tot = _exp_row(l, m, ebits)
+                else:
+                    tot = z
+                    for j in range(N):
+                        l[j] = math.exp(l[j] - m); tot += l[j]
                 inv, Pr = one / tot, P[b, h, i]
                 if t > 0: _keep_row(seed, (b * H + h) * N + i, t, keep)
                 for j in range(N):                               # a dropped weight is kept negated: its sign is the mask
@@ -344,7 +368,7 @@ class _PairAttentionCPU(torch.autograd.Function):
         pad = torch.zeros(B, N, dtype=torch.bool) if pad is None else pad.contiguous()
         P, y = q.new_empty(B, H, N, N), torch.empty_like(v)
         _launch(_pair_fwd, *map(_np, (q, kT, vT, qp, EkT, EvT)), tuple(map(_np, idx)), off, _np(pad), seed, t,
-                1 / (1 - p), R, P.numpy(), y.numpy())
+                1 / (1 - p), R, q.dtype == torch.float32, P.numpy(), y.numpy())
         ctx.save_for_backward(q, kT, vT, qp, P, EkT, EvT, *idx)
         ctx.sizes, ctx.off, ctx.p = sizes, off, p
         return y
