@@ -18,7 +18,8 @@ Compared: `new` (this checkout: `beatbert.song_grid`), `main` (bench/frozen_main
 the 4/4 verdict at main fb5567e) and `librosa` (librosa.beat.beat_track on the same onset envelope; it has no
 downbeats: its downbeats are every 4th beat from its first). Beat and downbeat F are mir_eval's (70 ms window, the
 first 5 s trimmed), over the span of the true beats; a rejected song's grid is scored all the same (kept rates are
-printed beside). Seconds are per song and per 3 minutes of music, measured in this run (load printed).
+printed beside). Seconds are per song and per 3 minutes of music, measured in this run (load printed), and the tracker's
+seconds on the songs that last about 3 minutes (2.5-3.5 min), as they are.
 """
 from __future__ import annotations
 import argparse, hashlib, io, json, os, re, sys, time, warnings
@@ -317,7 +318,10 @@ def report(df: pd.DataFrame, split: str) -> str:
     if len(perf):
         L.append(f'de-quantized pop beat F:   new default {perf.new_beat_f.mean():.3f}  tracker {perf.trk_beat_f.mean():.3f}  main {perf.main_beat_f.mean():.3f}  librosa {perf.lib_beat_f.mean():.3f}  (target >= 0.85)')
     L.append(f'seconds per song:          new default {df.new_s.mean():.3f}  main default {df.main_s.mean():.3f}  tracker {df.trk_s.mean():.3f}  librosa {df.lib_s.mean():.3f}  (mean song {df.secs.mean():.0f} s)')
-    L.append(f'seconds per 3-min song:    tracker {per3("trk_s"):.3f}  librosa (same envelope) {per3("lib_s"):.3f}  ratio {per3("trk_s") / per3("lib_s"):.2f}  (target <= 0.05)')
+    L.append(f'seconds per 3-min song:    tracker {per3("trk_s"):.3f}  librosa (same envelope) {per3("lib_s"):.3f}  ratio {per3("trk_s") / per3("lib_s"):.2f}  (target <= 0.05; each song scaled to 3 min, then the mean: a short piece weighs ~7x)')
+    near = df[(df.secs >= 150) & (df.secs <= 210)]   # songs of about 3 minutes, timed as they are
+    if len(near):
+        L.append(f'seconds per song of 2.5-3.5 min: tracker {near.trk_s.mean():.3f}  librosa {near.lib_s.mean():.3f}  (target <= 0.05; n={len(near)})')
     L.append(f'load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} on {os.cpu_count()} cores')
     return '\n'.join(L)
 
