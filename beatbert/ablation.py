@@ -406,29 +406,30 @@ def test_run(r: Run) -> None:
         (r.folder / f'test-{name}.json').write_text(json.dumps(summary, indent=1))
 
 # %% ../nbs/12_ablation.ipynb #a19c0191
-_EXAMPLES = {}   # (corpus, task, seed): examples, built once a process
+_EXAMPLES = {}   # (corpus, task): examples, built once a process
 
 def finetune_run(r: Run, plan: Plan, progress: bool = False) -> None:
     "Fine-tune every task of the plan from run `r` (skipping those done); per task, counts per test song in ft-TASK.json."
-    from beatbert.tasks import TASKS, FinetuneConfig, task_examples, finetune, load_task_model, predict, song_counts
+    from beatbert.tasks import Classes, get_task, task_examples
+    from beatbert.finetune import FinetuneConfig, finetune, load_task_model, predict
     for task in plan.finetune['tasks']:
         out = r.folder / f'ft-{task}.json'
         if out.exists(): continue
-        key = (plan.corpus, task, r.seed)
-        if key not in _EXAMPLES: _EXAMPLES[key] = task_examples(Corpus(plan.corpus), task, r.seed)[0]
+        t, key = get_task(task), (plan.corpus, task)
+        if key not in _EXAMPLES: _EXAMPLES[key] = task_examples(Corpus(plan.corpus), t)[0]   # the same for every seed
         ex = _EXAMPLES[key]
         fc = FinetuneConfig(steps=int(plan.finetune['steps']), seed=r.seed, device=plan.device)
         folder = r.folder / 'finetune' / task
-        model = load_task_model(folder) if (folder / 'finetune.json').exists() else finetune(task, ex, r.folder, folder, False, fc, progress)
+        model = load_task_model(folder) if (folder / 'finetune.json').exists() else finetune(t, ex, r.folder, folder, False, fc, progress)
         test = [e for e in ex if e.split == 'test']
         if not test: raise PlanError(f'{task}: no test songs in {plan.corpus}')
         preds = predict(model, test, fc.window, device=plan.device)
         res = {}
-        for o in TASKS[task].outputs:
-            sys_ = {'BeatBert': [song_counts(o, e.y[o.name], p[o.name], model.thresholds.get(o.name, 0.5)) for e, p in zip(test, preds)]}
-            for b in test[0].base: sys_[f'baseline: {b}'] = [song_counts(o, e.y[o.name], e.base[b][o.name]) for e in test]
-            res[o.name] = dict(kind=o.kind, n=o.n, songs=[int(e.song) for e in test],
-                               counts={k: np.stack(v).tolist() for k, v in sys_.items()})
+        for o in t.outputs:                    # each output counts its own way (10_tasks): (tp, fp, fn), or a K×K confusion
+            sys_ = {'BeatBert': [o.counts(e.y[o.name], p[o.name], model.thresholds.get(o.name, 0.5)) for e, p in zip(test, preds)]}
+            for b in t.baselines: sys_[f'baseline: {b}'] = [o.counts(e.y[o.name], e.base[b][o.name]) for e in test]
+            kind, n = ('class', len(o.classes)) if isinstance(o, Classes) else ('binary', 3)
+            res[o.name] = dict(kind=kind, n=n, songs=[str(e.song) for e in test], counts={k: np.stack(v).tolist() for k, v in sys_.items()})
         out.write_text(json.dumps(res))
 
 # %% ../nbs/12_ablation.ipynb #a19c0201
