@@ -17,15 +17,15 @@ from .pairs import PAIR_GROUPS, CONTENT
 from .corpus import Corpus
 from .model import BeatBert, BeatBertConfig
 from .train import (TrainConfig, train, load_model, metrics, Baselines, BeatWindows, eval_batches,
-                            StepBatches, make_batch, valid_loss, COPY_LAGS)
+                            StepBatches, make_batch, valid_loss, COPY_LAGS, source_group)
 
 # %% auto #0
 __all__ = ['GROUP_KINDS', 'AXES', 'PlanError', 'Arm', 'Plan', 'load_plan', 'd_ff_for_params', 'arm_config', 'corpus_view',
            'flops_per_step', 'model_key', 'calibrate_model', 'Run', 'plan_steps', 'arm_corpus', 'test_corpora',
            'calibrate', 'plan_runs', 'cut_tiers', 'curve', 'stop_reason', 'train_run', 'song_scores', 'test_run',
            'finetune_run', 'bce_stat', 'count_stat', 'two_level_bootstrap', 'verdict', 'finding', 'run_status',
-           'runs_table', 'scores_table', 'mean_sd', 'compare_bce', 'compare_tasks', 'comparisons', 'curves_table',
-           'learning_curves_figure', 'format_runs', 'tabulate', 'run_plan']
+           'runs_table', 'scores_table', 'mean_sd', 'compare_bce', 'compare_tasks', 'task_scores', 'comparisons',
+           'curves_table', 'learning_curves_figure', 'format_runs', 'tabulate', 'run_plan']
 
 # %% ../nbs/12_ablation.ipynb #a19c0111
 class PlanError(BeatbertError):
@@ -573,6 +573,27 @@ def compare_tasks(plan: Plan, runs: list, a: str, b: str) -> list:
             out.append(res | dict(task=task, output=o, metric='F1' if v['kind'] != 'class' else 'macro-F1', ref=ref, baselines=base))
     return out
 
+def task_scores(runs: list, plan: Plan) -> pd.DataFrame:
+    "Every fine-tuned run's metric per task output, system (the model, the task's baselines) and test source ('all' too)."
+    meta = pd.read_csv(Path(plan.corpus) / 'meta.csv', dtype={'key': str})
+    group = {k: source_group(s, p) for k, s, p in zip(meta.key, meta.source, meta.path)}
+    rows, seen = [], set()
+    for r in runs:
+        if r.folder in seen: continue                        # a pretraining run and its fine-tuning part share a folder
+        seen.add(r.folder)
+        for task in plan.finetune.get('tasks', []):
+            f = r.folder / f'ft-{task}.json'
+            if not f.exists(): continue
+            for o, v in json.loads(f.read_text()).items():
+                stat, g = count_stat(v['kind'], v['n']), np.array([group[s] for s in v['songs']], dtype=object)
+                for system, counts in v['counts'].items():
+                    c = np.array(counts, float)                # (songs, k) counts
+                    for src in ['all', *sorted(set(g))]:
+                        sel = c if src == 'all' else c[g == src]
+                        rows.append(dict(arm=r.arm.name, seed=r.seed, task=task, output=o, metric='F1' if v['kind'] != 'class' else 'macro-F1',
+                                         source=src, system=system, value=float(stat(sel.sum(0, keepdims=True))[0]), songs=len(sel)))
+    return pd.DataFrame(rows, columns=['arm', 'seed', 'task', 'output', 'metric', 'source', 'system', 'value', 'songs'])
+
 # %% ../nbs/12_ablation.ipynb #a19c0223
 def comparisons(plan: Plan, runs: list) -> pd.DataFrame:
     "Every [[compare]] of the plan: BCE on its test (Δ = a − b), or, with tasks = true, every fine-tuned task output (Δ = b − a)."
@@ -648,7 +669,8 @@ def format_runs(runs: list, plan: Plan, cal_seconds: float = 0.) -> str:
 def tabulate(plan: Plan, runs: list) -> dict:
     "Write OUT/tables/*.csv, findings.md and curves.html from the run folders; return the tables."
     out = Path(plan.out) / 'tables'; out.mkdir(parents=True, exist_ok=True)
-    tabs = dict(runs=runs_table(runs, plan), scores=scores_table(runs), curves=curves_table(runs, plan), compare=comparisons(plan, runs))
+    tabs = dict(runs=runs_table(runs, plan), scores=scores_table(runs), curves=curves_table(runs, plan), compare=comparisons(plan, runs),
+                tasks=task_scores(runs, plan))
     tabs['summary'] = mean_sd(tabs['scores']) if len(tabs['scores']) else pd.DataFrame()
     for k, v in tabs.items(): v.to_csv(out / f'{k}.csv', index=False)
     f = tabs['compare']
