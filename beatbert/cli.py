@@ -365,12 +365,17 @@ def _ablate_args(p):
     p.add_argument('--dry-run', action='store_true', help='calibrate and list the runs with their estimated time; train nothing')
     p.add_argument('--table', action='store_true', help='tabulate the finished runs only')
     p.add_argument('--limit', type=int, default=None, metavar='N', help='stop after N runs trained in this call')
+    p.add_argument('--budget-hours', type=float, default=None, metavar='H',
+                   help="replace the plan's budget (hours) for this call: tiers are cut by the same rule; runs beyond the plan's own budget are yours to label")
 
 @subcommand('ablate', 'run, resume and tabulate a pre-registered ablation plan (12_ablation)', _ablate_args)
 def _ablate(a):
+    from dataclasses import replace
     from beatbert.ablation import load_plan, run_plan, tabulate, calibrate, plan_runs, cut_tiers
     if a.limit is not None and a.limit < 0: raise UsageError(f'--limit must be at least 0, not {a.limit}')
+    if a.budget_hours is not None and not a.budget_hours > 0: raise UsageError(f'--budget-hours must be above 0, not {a.budget_hours}')
     plan = load_plan(a.plan)
+    if a.budget_hours is not None: plan = replace(plan, budget_hours=a.budget_hours)
     if not Path(plan.corpus, 'corpus.npz').exists(): raise UsageError(f'{a.plan}: its corpus {plan.corpus} is not built (beatbert corpus build)')
     if a.table:
         tabs = tabulate(plan, cut_tiers(plan_runs(plan, calibrate(plan, False)), float("inf")))
