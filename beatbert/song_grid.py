@@ -141,11 +141,15 @@ def bars_margin(notes: pd.DataFrame) -> float:
     "Nats per bar by which the music's bars must fit better than a 4/4 file's to replace them: more for a tune alone."
     return BARS_MARGIN_TUNE if tune_alone(notes) else BARS_MARGIN
 
-def music_bars(song: Song, grid: BeatGrid) -> tuple[np.ndarray, float]:
-    "Places in the bar of the grid's beats from the music, and how much better (nats per bar) they fit than the grid's own."
-    lo = downbeat_logodds(song.notes, grid.times)
+def music_bars(lo: np.ndarray,           # (N,) downbeat log-odds of the grid's beats (`downbeat_logodds`)
+               file_places: np.ndarray,  # (N,) the grid's own places in the bar (0 = downbeat)
+               keep_file: bool,          # whether the file's bars may stay: metre 'auto', a file in 4/4, the file's own grid
+               margin: float,            # nats per bar the music's bars must fit better by to replace them (`bars_margin`)
+              ) -> tuple[np.ndarray, bool]:   # the places chosen, whether they are the music's
+    "The bars a grid keeps: the music's best, unless the file's may stay and fit within `margin` nats a bar of them."
     places, ll = bar_positions(lo)
-    return places, (ll - places_loglik(lo, grid.beat_in_measure)) / max(1, len(lo) / 4)
+    gain = (ll - places_loglik(lo, file_places)) / max(1, len(lo) / 4)
+    return (np.asarray(file_places), False) if keep_file and gain <= margin else (places, True)
 
 def grid_verdict(song: Song,
                  grid: str = 'auto',    # 'auto', 'file' or 'track' (see `beat_grid`)
@@ -158,10 +162,10 @@ def grid_verdict(song: Song,
     if metre == 'file' or g.source == 'tracked':
         g.bars = 'music' if g.source == 'tracked' else 'file'
         return g, v
-    places, gain = music_bars(song, g)
     file44 = all(kind == 'four' for _, kind in file_metre(song.time_signatures)[0])
-    if not (metre == 'auto' and file44 and g.source == 'file' and gain <= bars_margin(song.notes)):
-        g.beat_in_measure, g.bars = places, 'music'
+    places, music = music_bars(downbeat_logodds(song.notes, g.times), g.beat_in_measure,
+                               metre == 'auto' and file44 and g.source == 'file', bars_margin(song.notes))
+    if music: g.beat_in_measure, g.bars = places, 'music'
     return g, v
 
 # %% ../nbs/01f_song_grid.ipynb #878ec197

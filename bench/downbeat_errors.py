@@ -68,12 +68,9 @@ def cause(places: np.ndarray, truth: np.ndarray, f: float) -> tuple[str, float]:
 
 
 def decide(c: dict, lo: np.ndarray, margin: float) -> np.ndarray:
-    "The places `grid_verdict` gives a case from downbeat log-odds `lo` (the music's bars unless a 4/4 file's fit within `margin`)."
-    from beatbert.downbeats import bar_positions, places_loglik
-    places, ll = bar_positions(lo)
-    if c['source'] == 'tracked': return places
-    gain = (ll - places_loglik(lo, c['bim'])) / max(1, len(lo) / 4)
-    return c['bim'] if (c['file44'] and c['source'] == 'file' and gain <= margin) else places
+    "The places `grid_verdict` gives a case from downbeat log-odds `lo` (its own rule, `music_bars`, with `margin`)."
+    from beatbert.song_grid import music_bars
+    return music_bars(lo, c['bim'], c['file44'] and c['source'] == 'file', margin)[0]
 
 
 def breakdown(cases: list[dict], logodds=None, margin=None) -> pd.DataFrame:
