@@ -23,9 +23,9 @@ from .train import (TrainConfig, train, load_model, metrics, Baselines, BeatWind
 __all__ = ['GROUP_KINDS', 'AXES', 'PlanError', 'Arm', 'Plan', 'load_plan', 'd_ff_for_params', 'arm_config', 'corpus_view',
            'flops_per_step', 'model_key', 'calibrate_model', 'Run', 'plan_steps', 'arm_corpus', 'test_corpora',
            'calibrate', 'plan_runs', 'cut_tiers', 'curve', 'stop_reason', 'train_run', 'song_scores', 'test_run',
-           'finetune_run', 'bce_stat', 'count_stat', 'two_level_bootstrap', 'verdict', 'finding', 'run_status',
-           'runs_table', 'scores_table', 'mean_sd', 'compare_bce', 'compare_tasks', 'task_scores', 'comparisons',
-           'curves_table', 'learning_curves_figure', 'format_runs', 'tabulate', 'run_plan']
+           'finetune_run', 'bce_stat', 'count_stat', 'count_metric', 'two_level_bootstrap', 'verdict', 'finding',
+           'run_status', 'runs_table', 'scores_table', 'mean_sd', 'compare_bce', 'compare_tasks', 'task_scores',
+           'comparisons', 'curves_table', 'learning_curves_figure', 'format_runs', 'tabulate', 'run_plan']
 
 # %% ../nbs/12_ablation.ipynb #a19c0111
 class PlanError(BeatbertError):
@@ -447,6 +447,10 @@ def count_stat(kind: str, n: int = 1):
         return (f1 * present).sum(1) / np.maximum(1, present.sum(1))
     return macro
 
+def count_metric(kind: str) -> str:
+    "The name of `count_stat`'s metric for an output of `kind`."
+    return 'macro-F1' if kind == 'class' else 'F1'
+
 def two_level_bootstrap(a: list,             # per seed, (songs, k) counts of arm a
                         b: list,             # per seed, (songs, k) counts of arm b, the same songs in the same order
                         stat=bce_stat,       # summed counts (R, k) -> (R,)
@@ -570,7 +574,7 @@ def compare_tasks(plan: Plan, runs: list, a: str, b: str) -> list:
             ref = float(np.mean([stat(x.sum(0, keepdims=True))[0] for x in A]))
             base = {k: float(np.mean([stat(np.array(j[o]['counts'][k], float).sum(0, keepdims=True))[0] for j in ja]))
                     for k in ja[0][o]['counts'] if k != 'BeatBert'}
-            out.append(res | dict(task=task, output=o, metric='F1' if v['kind'] != 'class' else 'macro-F1', ref=ref, baselines=base))
+            out.append(res | dict(task=task, output=o, metric=count_metric(v['kind']), ref=ref, baselines=base))
     return out
 
 def task_scores(runs: list, plan: Plan) -> pd.DataFrame:
@@ -590,7 +594,7 @@ def task_scores(runs: list, plan: Plan) -> pd.DataFrame:
                     c = np.array(counts, float)                # (songs, k) counts
                     for src in ['all', *sorted(set(g))]:
                         sel = c if src == 'all' else c[g == src]
-                        rows.append(dict(arm=r.arm.name, seed=r.seed, task=task, output=o, metric='F1' if v['kind'] != 'class' else 'macro-F1',
+                        rows.append(dict(arm=r.arm.name, seed=r.seed, task=task, output=o, metric=count_metric(v['kind']),
                                          source=src, system=system, value=float(stat(sel.sum(0, keepdims=True))[0]), songs=len(sel)))
     return pd.DataFrame(rows, columns=['arm', 'seed', 'task', 'output', 'metric', 'source', 'system', 'value', 'songs'])
 
