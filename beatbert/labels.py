@@ -67,6 +67,7 @@ SCHEMA: dict[str, Column] = {c.name: c for c in [
 
 # %% ../nbs/00aa_labels.ipynb #ae78463c
 _KINDS = {'int64': 'i', 'Int8': 'i', 'Int32': 'i', 'float64': 'f', 'boolean': 'b', 'string': 'O'}
+_DTYPES = {c.name: pd.api.types.pandas_dtype(c.dtype) for c in SCHEMA.values()}   # the dtype objects, compared exactly
 
 def _bad_row(df, mask, col, why):
     "LabelError naming the first row where `mask` is True."
@@ -75,34 +76,36 @@ def _bad_row(df, mask, col, why):
     v = v.item() if isinstance(v, np.generic) else v
     raise LabelError(f'labels column {col!r}, row {r} (beat {df["beat"].iloc[r] if "beat" in df else r}): {v!r} {why}')
 
+def _first_bad(df, na, bad, col, why):
+    "`_bad_row` for `bad`, a mask over the labelled rows (where `na` is False)."
+    m = np.zeros(len(df), bool); m[np.flatnonzero(~na)[bad]] = True
+    _bad_row(df, m, col, why)
+
 def _check_column(df, c: Column):
     "Raise LabelError if column `c.name` of df has a value its dtype, nullability or allowed set forbids."
     s = df[c.name]
     na = s.isna().to_numpy()
     if na.any() and not c.nullable: _bad_row(df, na, c.name, 'is missing (this column may not be <NA>)')
-    v = s[~na]
     kind = _KINDS[c.dtype]
     fast = {'b': pd.api.types.is_bool_dtype, 'i': pd.api.types.is_integer_dtype, 'f': pd.api.types.is_float_dtype,
             'O': pd.api.types.is_string_dtype}[kind](s.dtype) and (kind in 'bi' or kind == 'O' and not s.dtype == object)
-    if fast:   # the dtype already says every value's kind: only what it cannot say is checked
-        bad = (~np.isfinite(v.to_numpy(float)) if kind == 'f' else (v == '').to_numpy(bool) if kind == 'O' else np.zeros(len(v), bool))
-    elif kind == 'b':
-        bad = ~v.map(lambda x: isinstance(x, (bool, np.bool_))).to_numpy(bool)
-    elif kind == 'i':
-        bad = ~v.map(lambda x: isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
-                     or isinstance(x, (float, np.floating)) and float(x).is_integer()).to_numpy(bool)
-    elif kind == 'f':
-        bad = ~v.map(lambda x: isinstance(x, (int, float, np.integer, np.floating)) and np.isfinite(x)).to_numpy(bool)
+    if fast:   # the dtype already says every value's kind: only what it cannot say is checked, on numpy values
+        v = s.to_numpy({'f': float, 'O': object, 'i': np.int64, 'b': bool}[kind], na_value={'f': np.nan, 'O': None}.get(kind, 0))[~na]
+        bad = ~np.isfinite(v) if kind == 'f' else v == '' if kind == 'O' else np.zeros(len(v), bool)
     else:
-        bad = ~v.map(lambda x: isinstance(x, str) and x != '').to_numpy(bool)
+        v = s[~na]
+        if kind == 'b': ok = lambda x: isinstance(x, (bool, np.bool_))
+        elif kind == 'i': ok = lambda x: (isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+                                          or isinstance(x, (float, np.floating)) and float(x).is_integer())
+        elif kind == 'f': ok = lambda x: isinstance(x, (int, float, np.integer, np.floating)) and np.isfinite(x)
+        else: ok = lambda x: isinstance(x, str) and x != ''
+        bad = ~v.map(ok).to_numpy(bool)
+        v = v.to_numpy(object)
     if bad.any():
-        m = np.zeros(len(df), bool); m[np.flatnonzero(~na)[bad]] = True
-        _bad_row(df, m, c.name, f'is not a{"n" if c.dtype[0] in "Ii" else ""} {c.dtype} value' + (' (empty string: use <NA>)' if kind == 'O' else ''))
+        _first_bad(df, na, bad, c.name, f'is not a{"n" if c.dtype[0] in "Ii" else ""} {c.dtype} value' + (' (empty string: use <NA>)' if kind == 'O' else ''))
     if c.allowed is not None:
-        bad = ~v.isin(c.allowed).to_numpy(bool)
-        if bad.any():
-            m = np.zeros(len(df), bool); m[np.flatnonzero(~na)[bad]] = True
-            _bad_row(df, m, c.name, f'is not allowed (allowed: {", ".join(map(str, c.allowed))})')
+        out = [x for x in pd.unique(v) if x not in c.allowed]   # the distinct values, a few: each looked up once
+        if out: _first_bad(df, na, pd.Series(v).isin(out).to_numpy(bool), c.name, f'is not allowed (allowed: {", ".join(map(str, c.allowed))})')
 
 # %% ../nbs/00aa_labels.ipynb #0891ed00
 def validate_labels(df: pd.DataFrame,   # per-beat labels, one row per beat
@@ -117,12 +120,12 @@ def validate_labels(df: pd.DataFrame,   # per-beat labels, one row per beat
         b = df['beat'].to_numpy()
         if (b != np.arange(len(df))).any(): _bad_row(df, b != np.arange(len(df)), 'beat', 'is out of place (rows are beats 0, 1, 2, ...)')
         if 'downbeat' in df and 'beat_in_measure' in df:
-            both = df.downbeat.notna() & df.beat_in_measure.notna()
-            clash = both & (df.downbeat.astype('boolean') != (df.beat_in_measure == 0))
-            if clash.any(): _bad_row(df, clash.to_numpy(bool), 'downbeat', 'disagrees with beat_in_measure (0 is the downbeat)')
+            both = ~(df.downbeat.isna().to_numpy() | df.beat_in_measure.isna().to_numpy())
+            clash = both & (df.downbeat.to_numpy(bool, na_value=False) != (df.beat_in_measure.to_numpy(float, na_value=np.nan) == 0))
+            if clash.any(): _bad_row(df, clash, 'downbeat', 'disagrees with beat_in_measure (0 is the downbeat)')
         if 'key_tonic' in df and 'key_mode' in df:
-            half = df.key_tonic.isna() != df.key_mode.isna()
-            if half.any(): _bad_row(df, half.to_numpy(bool), 'key_mode', 'and key_tonic must be both labelled or both <NA>')
+            half = df.key_tonic.isna().to_numpy() != df.key_mode.isna().to_numpy()
+            if half.any(): _bad_row(df, half, 'key_mode', 'and key_tonic must be both labelled or both <NA>')
     except LabelError as e:
         raise LabelError(f'{where}: {e}' if where else str(e)) from None
     return df
@@ -130,7 +133,7 @@ def validate_labels(df: pd.DataFrame,   # per-beat labels, one row per beat
 def conform_labels(df: pd.DataFrame, where: str = '') -> pd.DataFrame:
     "Validated labels cast to the schema's dtypes, columns in schema order (what a writer stores)."
     validate_labels(df, where)
-    return pd.DataFrame({c: df[c].astype(SCHEMA[c].dtype) for c in SCHEMA if c in df})
+    return pd.DataFrame({c: df[c] if df[c].dtype == _DTYPES[c] else df[c].astype(_DTYPES[c]) for c in SCHEMA if c in df})
 
 # %% ../nbs/00aa_labels.ipynb #d3dc6903
 def write_labels(df: pd.DataFrame, path) -> Path:

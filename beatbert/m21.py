@@ -4,7 +4,8 @@
 
 # %% ../nbs/00c_music21.ipynb #0026a79c
 from __future__ import annotations
-import hashlib, json, os, re, sys, warnings, zipfile
+import contextlib, hashlib, json, os, re, sys, warnings, zipfile
+from unittest import mock
 from multiprocessing import get_context
 from pathlib import Path
 import numpy as np
@@ -14,7 +15,7 @@ from .labels import from_legacy, write_labels, read_labels
 
 # %% auto #0
 __all__ = ['MUSIC21_SKIP', 'FORMATS', 'LABELS_VERSION', 'source_meters', 'abc_tune_lines', 'abc_four_four', 'score_to_midi',
-           'rn_labels', 'materialize_m21_file', 'music21_paths', 'music21_left_out', 'one_format_per_piece',
+           'unbeamed', 'rn_labels', 'materialize_m21_file', 'music21_paths', 'music21_left_out', 'one_format_per_piece',
            'materialize_music21']
 
 # %% ../nbs/00c_music21.ipynb #d3e8e4c1
@@ -97,7 +98,7 @@ def _four_four(score) -> tuple[bool, float, str]:
     return True, pickup, ''
 
 def score_to_midi(score, pickup: float, bpm: float = 100.) -> 'pretty_midi.PrettyMIDI':
-    "A 4/4 PrettyMIDI of a music21 score, one track per part, the pickup padded so that bars start at multiples of 4 beats."
+    "A 4/4 PrettyMIDI of a music21 score, one track per part, the pickup padded so that bars start at multiples of 4 beats (its ties merged in place)."
     import pretty_midi
     pm = pretty_midi.PrettyMIDI(initial_tempo=bpm)
     pm.time_signature_changes.append(pretty_midi.TimeSignature(4, 4, 0))
@@ -105,7 +106,8 @@ def score_to_midi(score, pickup: float, bpm: float = 100.) -> 'pretty_midi.Prett
     parts = list(score.parts) if len(getattr(score, 'parts', [])) else [score]
     for k, part in enumerate(parts):
         inst = pretty_midi.Instrument(program=0, name=str(part.partName or f'part {k + 1}'))
-        for n in part.stripTies().flatten().notes:
+        part.stripTies(inPlace=True)   # a tied note becomes one note; in place: a copy of the score costs as much as its parse
+        for n in part.flatten().notes:
             ql = float(n.duration.quarterLength)
             if ql <= 0: continue  # grace notes
             on = (float(n.offset) + pickup) * spq
@@ -113,6 +115,14 @@ def score_to_midi(score, pickup: float, bpm: float = 100.) -> 'pretty_midi.Prett
             inst.notes += [pretty_midi.Note(vel, int(p.midi), on, on + ql * spq) for p in n.pitches]
         if inst.notes: pm.instruments.append(inst)
     return pm
+
+# %% ../nbs/00c_music21.ipynb #b1f4d2c9
+@contextlib.contextmanager
+def unbeamed():
+    "Inside: music21 streams skip `makeBeams` (beams and stems only; offsets, durations and ties are left as they are)."
+    from music21 import stream
+    skip = lambda self, *args, inPlace=False, **kw: None if inPlace else self
+    with mock.patch.object(stream.Stream, 'makeBeams', skip): yield
 
 # %% ../nbs/00c_music21.ipynb #f13ad46d
 def _m21_labels(score, pickup: float, phrase_lines: list | None) -> pd.DataFrame:
@@ -167,7 +177,7 @@ def materialize_m21_file(path: str, dest: str) -> list:
                    for x, ms in cut[1]]
         if cut[1] and not re.search(r'^X:', cut[0], re.M): return skipped   # every tune in another metre
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), unbeamed():
             warnings.simplefilter('ignore')
             # a whole ABC collection parses faster at once than tune by tune
             obj = music21.converter.parseData(cut[0], format='abc') if cut and cut[1] else music21.corpus.parse(str(p))
