@@ -225,36 +225,62 @@ def _exp_row(l, m, ebits):
     return tot
 
 @njit(inline='always', fastmath=_FAST)
-def _gather_row(ix, b, i, off, Tr, x, KT, out):
-    "out[j] = Σ_s Tr[off_s + ix_s[b, i, j]] + Σ_d x[d] KT[d, j]: a row of logits, or of d loss / d weights."
+def _heads_last(src, dst, H):
+    "dst[u, h] = src[h, u]: (H, n) to (n, H), H known when compiled (the loop over heads unrolls)."
+    for u in range(dst.shape[0]):
+        for h in range(H): dst[u, h] = src[h, u]
+
+@njit(inline='always', fastmath=_FAST)
+def _heads_first(src, dst, H):
+    "dst[h, u] = src[u, h]: (n, H) to (H, n)."
+    for u in range(src.shape[0]):
+        for h in range(H): dst[h, u] = src[u, h]
+
+@njit(inline='always', fastmath=_FAST)
+def _gather_rows(ix, b, i, off, T, LT, H):
+    "LT[j, h] = Σ_s T[off_s + ix_s[b, i, j], h]: the pair part of a row of logits (or of d loss / d weights) of every head, each code read once."
     r0, o0 = ix[0][b, i], off[0]
-    for j in range(out.shape[0]): out[j] = Tr[o0 + r0[j]]
+    for j in range(LT.shape[0]):
+        c = o0 + r0[j]
+        for h in range(H): LT[j, h] = T[c, h]
     for s in range(1, len(ix)):
         rs, o = ix[s][b, i], off[s]
-        for j in range(out.shape[0]): out[j] += Tr[o + rs[j]]
+        for j in range(LT.shape[0]):
+            c = o + rs[j]
+            for h in range(H): LT[j, h] += T[c, h]
+
+@njit(inline='always', fastmath=_FAST)
+def _plus_products(LT, h, x, KT, out):
+    "out[j] = LT[j, h] + Σ_d x[d] KT[d, j]: head h's gathered pair part plus its content part."
+    for j in range(out.shape[0]): out[j] = LT[j, h]
     for d in range(KT.shape[0]):
         xd, kd = x[d], KT[d]
         for j in range(out.shape[0]): out[j] += xd * kd[j]
 
 @njit(inline='always', fastmath=_FAST)
-def _scatter_row(ix, b, i, off, a, out):
-    "out[off_s + u] = Σ_{j: ix_s[b, i, j] = u} a[j]: a row of weights binned by joint code."
+def _scatter_rows(ix, b, i, off, AT, out, H):
+    "out[off_s + u, h] = Σ_{j: ix_s[b, i, j] = u} AT[j, h]: every head's row of weights binned by joint code, each code read once."
     z = out.dtype.type(0)
-    for u in range(out.shape[0]): out[u] = z
+    for u in range(out.shape[0]):
+        for h in range(H): out[u, h] = z
     for s in range(len(ix)):
         rs, o = ix[s][b, i], off[s]
-        for j in range(a.shape[0]): out[o + rs[j]] += a[j]
+        for j in range(AT.shape[0]):
+            c = o + rs[j]
+            for h in range(H): out[c, h] += AT[j, h]
 
 @njit(inline='always', fastmath=_FAST)
-def _scatter2_row(ix, b, i, off, a, c, out_a, out_c):
-    "`_scatter_row` of two rows by the same codes at once: one pass over the codes, two independent chains of adds."
+def _scatter2_rows(ix, b, i, off, AT, CT, out_a, out_c, H):
+    "`_scatter_rows` of two sets of rows by the same codes at once."
     z = out_a.dtype.type(0)
-    for u in range(out_a.shape[0]): out_a[u] = z; out_c[u] = z
+    for u in range(out_a.shape[0]):
+        for h in range(H): out_a[u, h] = z; out_c[u, h] = z
     for s in range(len(ix)):
         rs, o = ix[s][b, i], off[s]
-        for j in range(a.shape[0]):
-            u = o + rs[j]
-            out_a[u] += a[j]; out_c[u] += c[j]
+        for j in range(AT.shape[0]):
+            c = o + rs[j]
+            for h in range(H):
+                out_a[c, h] += AT[j, h]; out_c[c, h] += CT[j, h]
 
 # %% ../nbs/07a_pair_attention.ipynb #b4e5b48f
 @njit(parallel=True, fastmath=_FAST, cache=_CACHE)
@@ -265,19 +291,24 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
               seed, t, scale,    # dropout: seed, threshold (0: none), 1 / (1 - p)
               R,                 # row chunks per window: B·R tasks
               fast,              # exp by `_exp_row` (float32); else math.exp (float64: gradcheck)
+              heads,             # (0, …, H − 1): a tuple, so that H is known when the kernel is compiled
               P, y):             # out: (B, H, N, N) weights before dropout, negated where dropped; (B, H, N, D)
-    "Every row of every head in one pass: table row, logits, softmax, dropout, values and binned pair embeddings."
-    B, H, N, D = q.shape
+    "Every row of every head in one pass: table rows, logits, softmax, dropout, values and binned pair embeddings."
+    B, _, N, D = q.shape
+    H = len(heads)
     n, rows = EkT.shape[2], (N + R - 1) // R
     for task in prange(B * R):
         b, r = task // R, task % R
-        l, A, Tr, bn = np.empty(N, q.dtype), np.empty(N, q.dtype), np.empty(n, q.dtype), np.empty(n, q.dtype)
+        l, A, AT, LT = np.empty(N, q.dtype), np.empty((H, N), q.dtype), np.empty((N, H), q.dtype), np.empty((N, H), q.dtype)
+        TH, T, bins, BH = np.empty((H, n), q.dtype), np.empty((n, H), q.dtype), np.empty((n, H), q.dtype), np.empty((H, n), q.dtype)
         keep, ebits = np.ones(N, np.bool_), np.empty(N, np.int32)
         z, one, sc, ninf = q.dtype.type(0), q.dtype.type(1), q.dtype.type(scale), q.dtype.type(-np.inf)
         for i in range(r * rows, min(N, (r + 1) * rows)):
-            for h in range(H):                                   # the heads share the row of joint codes
-                _table_row(qp[b, h, i], EkT[h], Tr)              # (n,) q_i · E[u]
-                _gather_row(ix, b, i, off, Tr, q[b, h, i], kT[b, h], l)   # (N,) logits
+            for h in range(H): _table_row(qp[b, h, i], EkT[h], TH[h])   # (H, n) q_i · E[u]
+            _heads_last(TH, T, H)                                 # (n, H): a code's heads side by side
+            _gather_rows(ix, b, i, off, T, LT, H)                # (N, H) pair logits
+            for h in range(H):
+                _plus_products(LT, h, q[b, h, i], kT[b, h], l)   # (N,) logits
                 m = ninf
                 for j in range(N):
                     if pad[b, j]: l[j] = ninf
@@ -287,17 +318,21 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
                     tot = z
                     for j in range(N):
                         l[j] = math.exp(l[j] - m); tot += l[j]
-                inv, Pr = one / tot, P[b, h, i]
+                inv, Pr, Ah = one / tot, P[b, h, i], A[h]
                 if t > 0: _keep_row(seed, (b * H + h) * N + i, t, keep)
                 for j in range(N):                               # a dropped weight is kept negated: its sign is the mask
                     pj = l[j] * inv
                     Pr[j] = pj if keep[j] else -pj
-                    A[j] = pj if keep[j] else z
-                _scatter_row(ix, b, i, off, A, bn)               # (n,) bins
+                    Ah[j] = pj if keep[j] else z
+                    AT[j, h] = Ah[j]
+            _scatter_rows(ix, b, i, off, AT, bins, H)            # (n, H) bins
+            _heads_first(bins, BH, H)                              # (H, n)
+            for h in range(H):
+                Ah, bh = A[h], BH[h]
                 for d in range(D):                               # y_i = Σ_j a_ij v_j + Σ_u bins[u] E[u]
                     vd, ed, acc = vT[b, h, d], EvT[h, d], z
-                    for j in range(N): acc += A[j] * vd[j]
-                    for u in range(n): acc += bn[u] * ed[u]
+                    for j in range(N): acc += Ah[j] * vd[j]
+                    for u in range(n): acc += bh[u] * ed[u]
                     y[b, h, i, d] = acc * sc
 
 def _np(t: torch.Tensor) -> np.ndarray: return t.detach().numpy()
@@ -306,22 +341,27 @@ def _np(t: torch.Tensor) -> np.ndarray: return t.detach().numpy()
 @njit(parallel=True, fastmath=_FAST, cache=_CACHE)
 def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, off,           # as `_pair_fwd`, P its weights (negated where dropped)
               gy,                                             # (B, H, N, D) d loss / d y, times 1 / (1 - p)
-              R,                                              # row chunks per window
+              R, heads,                                       # row chunks per window; (0, …, H − 1)
               gq, gqp,                                        # out: (B, H, N, D)
               gkT, gvT, gEkT, gEvT):                          # out, zeroed: (B·R, H, D, N), (B·R, H, D, n) per task
     "The gradients of `_pair_fwd`, row by row, its bins recomputed, its dropout mask read from the signs of P."
-    B, H, N, D = q.shape
+    B, _, N, D = q.shape
+    H = len(heads)
     n, rows = EkT.shape[2], (N + R - 1) // R
     for task in prange(B * R):
         b, r = task // R, task % R
-        gA, A, Gr, bn = np.empty(N, q.dtype), np.empty(N, q.dtype), np.empty(n, q.dtype), np.empty(n, q.dtype)
-        Pa = np.empty(N, q.dtype)
+        gA, A, Pa, LT = np.empty(N, q.dtype), np.empty(N, q.dtype), np.empty(N, q.dtype), np.empty((N, H), q.dtype)
+        AT, GT = np.empty((N, H), q.dtype), np.empty((N, H), q.dtype)
+        TH, T = np.empty((H, n), q.dtype), np.empty((n, H), q.dtype)
+        bins, gbins, BH, GH = np.empty((n, H), q.dtype), np.empty((n, H), q.dtype), np.empty((H, n), q.dtype), np.empty((H, n), q.dtype)
         z = q.dtype.type(0)
         for i in range(r * rows, min(N, (r + 1) * rows)):
+            for h in range(H): _table_row(gy[b, h, i], EvT[h], TH[h])   # (H, n) d loss / d bins
+            _heads_last(TH, T, H)
+            _gather_rows(ix, b, i, off, T, LT, H)
             for h in range(H):
                 Pr = P[b, h, i]
-                _table_row(gy[b, h, i], EvT[h], Gr)              # (n,) d loss / d bins
-                _gather_row(ix, b, i, off, Gr, gy[b, h, i], vT[b, h], gA)   # (N,) d loss / d dropped weights
+                _plus_products(LT, h, gy[b, h, i], vT[b, h], gA)  # (N,) d loss / d dropped weights
                 delta = z
                 for j in range(N):
                     kept = Pr[j] >= z                            # a dropped weight was stored negated
@@ -329,7 +369,9 @@ def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, off,           # as `_pair_fwd`, P
                     A[j] = Pa[j] if kept else z
                     gA[j] = gA[j] if kept else z                 # d loss / d weights
                     delta += Pa[j] * gA[j]
-                for j in range(N): gA[j] = Pa[j] * (gA[j] - delta)   # d loss / d logits (softmax backward)
+                for j in range(N):
+                    gA[j] = Pa[j] * (gA[j] - delta)              # d loss / d logits (softmax backward)
+                    AT[j, h], GT[j, h] = A[j], gA[j]
                 for d in range(D):
                     kd, acc = kT[b, h, d], z
                     for j in range(N): acc += gA[j] * kd[j]
@@ -338,7 +380,10 @@ def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, off,           # as `_pair_fwd`, P
                     for j in range(N): gk[j] += gA[j] * qd
                     gd, gv = gy[b, h, i, d], gvT[task, h, d]
                     for j in range(N): gv[j] += A[j] * gd
-                _scatter2_row(ix, b, i, off, A, gA, Gr, bn)      # (n,) the forward's bins again; d loss / d table row
+            _scatter2_rows(ix, b, i, off, AT, GT, bins, gbins, H)   # (n, H) the forward's bins again; d loss / d table rows
+            _heads_first(bins, BH, H); _heads_first(gbins, GH, H)
+            for h in range(H):
+                Gr, bn = BH[h], GH[h]
                 for d in range(D):
                     gd, ge = gy[b, h, i, d], gEvT[task, h, d]
                     for u in range(n): ge[u] += gd * Gr[u]
@@ -368,7 +413,7 @@ class _PairAttentionCPU(torch.autograd.Function):
         pad = torch.zeros(B, N, dtype=torch.bool) if pad is None else pad.contiguous()
         P, y = q.new_empty(B, H, N, N), torch.empty_like(v)
         _launch(_pair_fwd, *map(_np, (q, kT, vT, qp, EkT, EvT)), tuple(map(_np, idx)), off, _np(pad), seed, t,
-                1 / (1 - p), R, q.dtype == torch.float32, P.numpy(), y.numpy())
+                1 / (1 - p), R, q.dtype == torch.float32, tuple(range(H)), P.numpy(), y.numpy())
         ctx.save_for_backward(q, kT, vT, qp, P, EkT, EvT, *idx)
         ctx.sizes, ctx.off, ctx.p = sizes, off, p
         return y
@@ -383,7 +428,7 @@ class _PairAttentionCPU(torch.autograd.Function):
         gkT, gvT = q.new_zeros(B * R, H, D, N), q.new_zeros(B * R, H, D, N)          # per task, summed below
         gEkT, gEvT = q.new_zeros(B * R, H, D, n), q.new_zeros(B * R, H, D, n)
         _launch(_pair_bwd, *map(_np, (q, kT, vT, qp, EkT, EvT, P)), tuple(map(_np, idx)), ctx.off,
-                _np(gy), R, *map(_np, (gq, gqp, gkT, gvT, gEkT, gEvT)))
+                _np(gy), R, tuple(range(H)), *map(_np, (gq, gqp, gkT, gvT, gEkT, gEvT)))
         gk, gv = (g.view(B, R, H, D, N).sum(1).transpose(2, 3) for g in (gkT, gvT))   # (B, H, N, D)
         gEk, gEv = (g.sum(0).transpose(1, 2).split(ctx.sizes, 1) for g in (gEkT, gEvT))   # per block (H, n_b, D)
         return (gq, gk, gv, gqp, None, None, None, *gEk, *gEv, *[None] * len(idx))
