@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from numba import njit
 from .features import FEATURES
 from .pairs import PAIR_GROUPS, CONTENT
-from .pair_attention import pair_attention, pair_logits
+from .pair_attention import pair_attention, pair_logits, window_columns
 
 # %% auto #0
 __all__ = ['default_pair_blocks', 'BeatBertConfig', 'PairIndex', 'joint_codes', 'pair_index', 'rotary', 'rotate', 'rotary_figure',
@@ -87,11 +87,14 @@ class PairIndex:
     idx: tuple    # per block, (B, N, N) int64: the joint code of every pair
     vocab: tuple  # per block, (n_b, len(block)) int64: the group codes of each joint code
     blocks: tuple # the config's pair_blocks
+    cols: tuple = ()  # on the CPU, `window_columns` of idx: each window's codes renumbered, what the CPU kernels read
 
     @property
     def shape(self) -> tuple: return tuple(self.idx[0].shape) if self.idx else ()
-    def to(self, device) -> PairIndex: return PairIndex(tuple(i.to(device) for i in self.idx), tuple(v.to(device) for v in self.vocab), self.blocks)
-    def nbytes(self) -> int: return sum(i.numel() * i.element_size() for i in self.idx)
+    def to(self, device) -> PairIndex:
+        return PairIndex(tuple(i.to(device) for i in self.idx), tuple(v.to(device) for v in self.vocab), self.blocks,
+                         self.cols if torch.device(device).type == 'cpu' else ())
+    def nbytes(self) -> int: return sum(i.numel() * i.element_size() for i in self.idx + self.cols)
 
 def joint_codes(codes: torch.Tensor,   # (B, N, N, G) uint8 pair codes
                 groups,                # the groups of one block
@@ -176,7 +179,9 @@ def pair_index(codes,                 # (B, N, N, G) uint8 pair codes (torch or 
         bad = [g for g, (m, K) in enumerate(zip(top.tolist(), config.pair_sizes)) if m >= K]
         if bad: raise ValueError(f'pair codes out of range in groups {bad}')
     out = [joint_codes(codes, b, config.pair_sizes) for b in config.pair_blocks]
-    return PairIndex(tuple(i for i, _ in out), tuple(v for _, v in out), config.pair_blocks)
+    idx, vocab = tuple(i for i, _ in out), tuple(v for _, v in out)
+    cols = window_columns(idx, [len(v) for v in vocab]) if codes.device.type == 'cpu' and idx else ()
+    return PairIndex(idx, vocab, config.pair_blocks, cols)
 
 # %% ../nbs/07_model.ipynb #b99b2065
 def rotary(n: int,             # beats in the window
@@ -272,7 +277,7 @@ class Attention(nn.Module):
         p = self.dropout if self.training else 0.
         if self.pairs and index is not None:
             Ek, Ev = self.block_tables(self.pair_key, index), self.block_tables(self.pair_value, index)
-            y = pair_attention(qr * self.d_head ** -0.5, kr, v, q, Ek, Ev, index.idx, pad, p)   # (B, H, N, D)
+            y = pair_attention(qr * self.d_head ** -0.5, kr, v, q, Ek, Ev, index.idx, pad, p, index.cols or None)   # (B, H, N, D)
         else:
             mask = None if pad is None else ~pad[:, None, None, :]            # (B, 1, 1, N) True where attending is allowed
             y = F.scaled_dot_product_attention(qr, kr, v, attn_mask=mask, dropout_p=p)   # (B, H, N, D)

@@ -12,7 +12,7 @@ import torch
 
 # %% auto #0
 __all__ = ['pair_logits', 'pair_values', 'pair_attention_reference', 'drop_mask', 'kernel_threads', 'drop_threshold',
-           'hashed_drop_mask', 'pair_attention']
+           'hashed_drop_mask', 'window_columns', 'pair_attention']
 
 # %% ../nbs/07a_pair_attention.ipynb #e2003c54
 def pair_logits(qp,    # (B, H, N, D) queries as they read pair embeddings (not turned, not scaled)
@@ -237,16 +237,16 @@ def _heads_first(src, dst, H):
         for h in range(H): dst[h, u] = src[u, h]
 
 @njit(inline='always', fastmath=_FAST)
-def _gather_rows(ix, b, i, off, T, LT, H):
-    "LT[j, h] = Σ_s T[off_s + ix_s[b, i, j], h]: the pair part of a row of logits (or of d loss / d weights) of every head, each code read once."
-    r0, o0 = ix[0][b, i], off[0]
+def _gather_rows(ix, b, i, T, LT, H):
+    "LT[j, h] = Σ_s T[ix_s[b, i, j], h]: the pair part of a row of logits (or of d loss / d weights) of every head, each code read once."
+    r0 = ix[0][b, i]
     for j in range(LT.shape[0]):
-        c = o0 + r0[j]
+        c = r0[j]
         for h in range(H): LT[j, h] = T[c, h]
     for s in range(1, len(ix)):
-        rs, o = ix[s][b, i], off[s]
+        rs = ix[s][b, i]
         for j in range(LT.shape[0]):
-            c = o + rs[j]
+            c = rs[j]
             for h in range(H): LT[j, h] += T[c, h]
 
 @njit(inline='always', fastmath=_FAST)
@@ -258,35 +258,76 @@ def _plus_products(LT, h, x, KT, out):
         for j in range(out.shape[0]): out[j] += xd * kd[j]
 
 @njit(inline='always', fastmath=_FAST)
-def _scatter_rows(ix, b, i, off, AT, out, H):
-    "out[off_s + u, h] = Σ_{j: ix_s[b, i, j] = u} AT[j, h]: every head's row of weights binned by joint code, each code read once."
+def _scatter_rows(ix, b, i, AT, out, H):
+    "out[u, h] = Σ_s Σ_{j: ix_s[b, i, j] = u} AT[j, h]: every head's row of weights binned by joint code, each code read once."
     z = out.dtype.type(0)
     for u in range(out.shape[0]):
         for h in range(H): out[u, h] = z
     for s in range(len(ix)):
-        rs, o = ix[s][b, i], off[s]
+        rs = ix[s][b, i]
         for j in range(AT.shape[0]):
-            c = o + rs[j]
+            c = rs[j]
             for h in range(H): out[c, h] += AT[j, h]
 
 @njit(inline='always', fastmath=_FAST)
-def _scatter2_rows(ix, b, i, off, AT, CT, out_a, out_c, H):
+def _scatter2_rows(ix, b, i, AT, CT, out_a, out_c, H):
     "`_scatter_rows` of two sets of rows by the same codes at once."
     z = out_a.dtype.type(0)
     for u in range(out_a.shape[0]):
         for h in range(H): out_a[u, h] = z; out_c[u, h] = z
     for s in range(len(ix)):
-        rs, o = ix[s][b, i], off[s]
+        rs = ix[s][b, i]
         for j in range(AT.shape[0]):
-            c = o + rs[j]
+            c = rs[j]
             for h in range(H):
                 out_a[c, h] += AT[j, h]; out_c[c, h] += CT[j, h]
+
+@njit(cache=_CACHE)
+def _window_columns(ix, off, n, cols, gmap, nw):
+    "Number the codes each window uses 0, 1, … in the order of their columns: cols[s, b] every pair's window column, gmap[b, u] the table column of window column u, nw[b] how many."
+    for b in range(cols.shape[1]):                               # one thread: it runs in the data loader's processes
+        col = np.full(n, -1, np.int64)                           # table column -> window column; -1: not in this window
+        for s in range(len(ix)):
+            r, o = ix[s][b], off[s]
+            for i in range(r.shape[0]):
+                for j in range(r.shape[1]): col[o + r[i, j]] = 0
+        u = 0
+        for c in range(n):
+            if col[c] == 0:
+                col[c] = u; gmap[b, u] = c; u += 1
+        nw[b] = u
+        for s in range(len(ix)):
+            r, o, out = ix[s][b], off[s], cols[s, b]
+            for i in range(r.shape[0]):
+                for j in range(r.shape[1]): out[i, j] = col[o + r[i, j]]
+
+def window_columns(idx,        # per block (B, N, N) int joint codes
+                   sizes        # per block, its number of codes n_b
+                  ) -> tuple:   # (S, B, N, N) int32 window columns, (B, n) int64 their table columns, (B,) int64 how many
+    "Each window's codes numbered 0, 1, … in table order (blocks side by side): what the CPU kernels index with; computed once per batch."
+    idx = [torch.as_tensor(i) for i in idx]
+    if not idx: raise ValueError('window_columns needs at least one block')
+    for s, (i, n_s) in enumerate(zip(idx, sizes)):                   # the kernels do not check: a code past its block writes elsewhere
+        lo, hi = int(i.min()), int(i.max())
+        if lo < 0 or hi >= n_s: raise ValueError(f'block {s}: codes {lo}-{hi} for {n_s} codes')
+    (B, N, _), n = idx[0].shape, int(sum(sizes))
+    cols, gmap, nw = torch.empty(len(idx), B, N, N, dtype=torch.int32), torch.zeros(B, n, dtype=torch.int64), torch.empty(B, dtype=torch.int64)
+    _window_columns(tuple(i.contiguous().numpy() for i in idx), np.cumsum([0] + list(sizes)[:-1]), n, cols.numpy(), gmap.numpy(), nw.numpy())
+    return cols, gmap, nw
+
+@njit(inline='always')
+def _window_table(ET, cols, out):
+    "out[h, d, u] = ET[h, d, cols[u]]: the embeddings of one window's codes, (H, D, n_w)."
+    for h in range(out.shape[0]):
+        for d in range(out.shape[1]):
+            e, o = ET[h, d], out[h, d]
+            for u in range(cols.shape[0]): o[u] = e[cols[u]]
 
 # %% ../nbs/07a_pair_attention.ipynb #b4e5b48f
 @njit(parallel=True, fastmath=_FAST, cache=_CACHE)
 def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D, N) turned keys, values; queries
               EkT, EvT,          # (H, D, n) every block's embeddings side by side
-              ix, off,           # per block (B, N, N) int64 joint codes; (S,) the block's first column in EkT
+              ix, gmap, nw,      # (S, B, N, N) int32 window columns (`_window_columns`); (B, n) their columns in EkT; (B,) how many
               pad,               # (B, N) bool
               seed, t, scale,    # dropout: seed, threshold (0: none), 1 / (1 - p)
               R,                 # row chunks per window: B·R tasks
@@ -296,17 +337,20 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
     "Every row of every head in one pass: table rows, logits, softmax, dropout, values and binned pair embeddings."
     B, _, N, D = q.shape
     H = len(heads)
-    n, rows = EkT.shape[2], (N + R - 1) // R
+    rows = (N + R - 1) // R
     for task in prange(B * R):
         b, r = task // R, task % R
+        n = nw[b]                                                # the codes this window uses
+        EkW, EvW = np.empty((H, D, n), q.dtype), np.empty((H, D, n), q.dtype)
+        _window_table(EkT, gmap[b, :n], EkW); _window_table(EvT, gmap[b, :n], EvW)
         l, A, AT, LT = np.empty(N, q.dtype), np.empty((H, N), q.dtype), np.empty((N, H), q.dtype), np.empty((N, H), q.dtype)
         TH, T, bins, BH = np.empty((H, n), q.dtype), np.empty((n, H), q.dtype), np.empty((n, H), q.dtype), np.empty((H, n), q.dtype)
         keep, ebits = np.ones(N, np.bool_), np.empty(N, np.int32)
         z, one, sc, ninf = q.dtype.type(0), q.dtype.type(1), q.dtype.type(scale), q.dtype.type(-np.inf)
         for i in range(r * rows, min(N, (r + 1) * rows)):
-            for h in range(H): _table_row(qp[b, h, i], EkT[h], TH[h])   # (H, n) q_i · E[u]
+            for h in range(H): _table_row(qp[b, h, i], EkW[h], TH[h])   # (H, n) q_i · E[u]
             _heads_last(TH, T, H)                                 # (n, H): a code's heads side by side
-            _gather_rows(ix, b, i, off, T, LT, H)                # (N, H) pair logits
+            _gather_rows(ix, b, i, T, LT, H)                     # (N, H) pair logits
             for h in range(H):
                 _plus_products(LT, h, q[b, h, i], kT[b, h], l)   # (N,) logits
                 m = ninf
@@ -325,12 +369,12 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
                     Pr[j] = pj if keep[j] else -pj
                     Ah[j] = pj if keep[j] else z
                     AT[j, h] = Ah[j]
-            _scatter_rows(ix, b, i, off, AT, bins, H)            # (n, H) bins
+            _scatter_rows(ix, b, i, AT, bins, H)                 # (n, H) bins
             _heads_first(bins, BH, H)                              # (H, n)
             for h in range(H):
                 Ah, bh = A[h], BH[h]
                 for d in range(D):                               # y_i = Σ_j a_ij v_j + Σ_u bins[u] E[u]
-                    vd, ed, acc = vT[b, h, d], EvT[h, d], z
+                    vd, ed, acc = vT[b, h, d], EvW[h, d], z
                     for j in range(N): acc += Ah[j] * vd[j]
                     for u in range(n): acc += bh[u] * ed[u]
                     y[b, h, i, d] = acc * sc
@@ -339,7 +383,7 @@ def _np(t: torch.Tensor) -> np.ndarray: return t.detach().numpy()
 
 # %% ../nbs/07a_pair_attention.ipynb #6af94048
 @njit(parallel=True, fastmath=_FAST, cache=_CACHE)
-def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, off,           # as `_pair_fwd`, P its weights (negated where dropped)
+def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, gmap, nw,     # as `_pair_fwd`, P its weights (negated where dropped)
               gy,                                             # (B, H, N, D) d loss / d y, times 1 / (1 - p)
               R, heads,                                       # row chunks per window; (0, …, H − 1)
               gq, gqp,                                        # out: (B, H, N, D)
@@ -347,18 +391,22 @@ def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, off,           # as `_pair_fwd`, P
     "The gradients of `_pair_fwd`, row by row, its bins recomputed, its dropout mask read from the signs of P."
     B, _, N, D = q.shape
     H = len(heads)
-    n, rows = EkT.shape[2], (N + R - 1) // R
+    rows = (N + R - 1) // R
     for task in prange(B * R):
         b, r = task // R, task % R
+        n, cols = nw[b], gmap[b, :nw[b]]
+        EkW, EvW = np.empty((H, D, n), q.dtype), np.empty((H, D, n), q.dtype)
+        _window_table(EkT, cols, EkW); _window_table(EvT, cols, EvW)
+        gEkW, gEvW = np.zeros((H, D, n), q.dtype), np.zeros((H, D, n), q.dtype)   # this task's, added into gEkT, gEvT at its end
         gA, A, Pa, LT = np.empty(N, q.dtype), np.empty(N, q.dtype), np.empty(N, q.dtype), np.empty((N, H), q.dtype)
         AT, GT = np.empty((N, H), q.dtype), np.empty((N, H), q.dtype)
         TH, T = np.empty((H, n), q.dtype), np.empty((n, H), q.dtype)
         bins, gbins, BH, GH = np.empty((n, H), q.dtype), np.empty((n, H), q.dtype), np.empty((H, n), q.dtype), np.empty((H, n), q.dtype)
         z = q.dtype.type(0)
         for i in range(r * rows, min(N, (r + 1) * rows)):
-            for h in range(H): _table_row(gy[b, h, i], EvT[h], TH[h])   # (H, n) d loss / d bins
+            for h in range(H): _table_row(gy[b, h, i], EvW[h], TH[h])   # (H, n) d loss / d bins
             _heads_last(TH, T, H)
-            _gather_rows(ix, b, i, off, T, LT, H)
+            _gather_rows(ix, b, i, T, LT, H)
             for h in range(H):
                 Pr = P[b, h, i]
                 _plus_products(LT, h, gy[b, h, i], vT[b, h], gA)  # (N,) d loss / d dropped weights
@@ -380,19 +428,24 @@ def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, off,           # as `_pair_fwd`, P
                     for j in range(N): gk[j] += gA[j] * qd
                     gd, gv = gy[b, h, i, d], gvT[task, h, d]
                     for j in range(N): gv[j] += A[j] * gd
-            _scatter2_rows(ix, b, i, off, AT, GT, bins, gbins, H)   # (n, H) the forward's bins again; d loss / d table rows
+            _scatter2_rows(ix, b, i, AT, GT, bins, gbins, H)     # (n, H) the forward's bins again; d loss / d table rows
             _heads_first(bins, BH, H); _heads_first(gbins, GH, H)
             for h in range(H):
                 Gr, bn = BH[h], GH[h]
                 for d in range(D):
-                    gd, ge = gy[b, h, i, d], gEvT[task, h, d]
+                    gd, ge = gy[b, h, i, d], gEvW[h, d]
                     for u in range(n): ge[u] += gd * Gr[u]
                 for d in range(D):
-                    ed, ge, qd, acc = EkT[h, d], gEkT[task, h, d], qp[b, h, i, d], z
+                    ed, ge, qd, acc = EkW[h, d], gEkW[h, d], qp[b, h, i, d], z
                     for u in range(n):
                         acc += bn[u] * ed[u]
                         ge[u] += qd * bn[u]
                     gqp[b, h, i, d] = acc
+        for h in range(H):                                       # the window's columns back to the table's
+            for d in range(D):
+                gk, gv, wk, wv = gEkT[task, h, d], gEvT[task, h, d], gEkW[h, d], gEvW[h, d]
+                for u in range(n):
+                    gk[cols[u]] += wk[u]; gv[cols[u]] += wv[u]
 
 # %% ../nbs/07a_pair_attention.ipynb #3e03db5c
 def _row_chunks(B: int) -> int:
@@ -402,51 +455,55 @@ def _row_chunks(B: int) -> int:
 class _PairAttentionCPU(torch.autograd.Function):
     "`pair_attention_reference` in the fused kernels `_pair_fwd`, `_pair_bwd`; dropout drawn by hashing."
     @staticmethod
-    def forward(ctx, q, k, v, qp, pad, p, n_blocks, *rest):
+    def forward(ctx, q, k, v, qp, pad, p, n_blocks, wcols, *rest):
         Ek, Ev, idx = rest[:n_blocks], rest[n_blocks:2 * n_blocks], rest[2 * n_blocks:]
         B, H, N, D = q.shape
         sizes, R = [E.shape[1] for E in Ek], _row_chunks(B)
-        off = np.cumsum([0] + sizes[:-1])                                             # (S,) each block's first column
+        wcols = window_columns(idx, sizes) if wcols is None else wcols               # each window's own codes
+        if tuple(wcols[0].shape) != (n_blocks, B, N, N) or wcols[1].shape[1] != sum(sizes):
+            raise ValueError(f'window columns {tuple(wcols[0].shape)}, {tuple(wcols[1].shape)} do not fit {n_blocks} blocks of {B} windows of {N} beats, {sum(sizes)} codes')
         EkT, EvT = (torch.cat(E, 1).transpose(1, 2).contiguous() for E in (Ek, Ev))  # (H, D, n) all blocks side by side
         kT, vT = k.transpose(2, 3).contiguous(), v.transpose(2, 3).contiguous()     # (B, H, D, N)
         seed, t = (int(torch.randint(1 << 32, ())), drop_threshold(p)) if p > 0 else (0, 0)
         pad = torch.zeros(B, N, dtype=torch.bool) if pad is None else pad.contiguous()
         P, y = q.new_empty(B, H, N, N), torch.empty_like(v)
-        _launch(_pair_fwd, *map(_np, (q, kT, vT, qp, EkT, EvT)), tuple(map(_np, idx)), off, _np(pad), seed, t,
+        _launch(_pair_fwd, *map(_np, (q, kT, vT, qp, EkT, EvT)), *map(_np, wcols), _np(pad), seed, t,
                 1 / (1 - p), R, q.dtype == torch.float32, tuple(range(H)), P.numpy(), y.numpy())
-        ctx.save_for_backward(q, kT, vT, qp, P, EkT, EvT, *idx)
-        ctx.sizes, ctx.off, ctx.p = sizes, off, p
+        ctx.save_for_backward(q, kT, vT, qp, P, EkT, EvT)
+        ctx.sizes, ctx.cols, ctx.p = sizes, tuple(map(_np, wcols)), p
         return y
 
     @staticmethod
     def backward(ctx, gy):
-        q, kT, vT, qp, P, EkT, EvT, *idx = ctx.saved_tensors
+        q, kT, vT, qp, P, EkT, EvT = ctx.saved_tensors
         (B, H, N, D), n = q.shape, EkT.shape[2]
         R = _row_chunks(B)
         gy = gy.contiguous() * (1 / (1 - ctx.p))                                      # the dropout's scale, once
         gq, gqp = torch.empty_like(q), torch.empty_like(q)
         gkT, gvT = q.new_zeros(B * R, H, D, N), q.new_zeros(B * R, H, D, N)          # per task, summed below
         gEkT, gEvT = q.new_zeros(B * R, H, D, n), q.new_zeros(B * R, H, D, n)
-        _launch(_pair_bwd, *map(_np, (q, kT, vT, qp, EkT, EvT, P)), tuple(map(_np, idx)), ctx.off,
+        _launch(_pair_bwd, *map(_np, (q, kT, vT, qp, EkT, EvT, P)), *ctx.cols,
                 _np(gy), R, tuple(range(H)), *map(_np, (gq, gqp, gkT, gvT, gEkT, gEvT)))
         gk, gv = (g.view(B, R, H, D, N).sum(1).transpose(2, 3) for g in (gkT, gvT))   # (B, H, N, D)
         gEk, gEv = (g.sum(0).transpose(1, 2).split(ctx.sizes, 1) for g in (gEkT, gEvT))   # per block (H, n_b, D)
-        return (gq, gk, gv, gqp, None, None, None, *gEk, *gEv, *[None] * len(idx))
+        return (gq, gk, gv, gqp, None, None, None, None, *gEk, *gEv, *[None] * len(ctx.sizes))
 
 # %% ../nbs/07a_pair_attention.ipynb #e78b8374
-def _pair_apply(fn, q, k, v, qp, Ek, Ev, idx, pad=None, p: float = 0.) -> torch.Tensor:
-    "Call the autograd function `fn` (`_PairAttentionCPU` or `_PairAttention`) on contiguous tensors."
+def _pair_apply(fn, q, k, v, qp, Ek, Ev, idx, pad=None, p: float = 0., cols=None) -> torch.Tensor:
+    "Call the autograd function `fn` (`_PairAttentionCPU`, given `cols` or not, or `_PairAttention`) on contiguous tensors."
     if not len(Ek) == len(Ev) == len(idx): raise ValueError(f'{len(Ek)}, {len(Ev)} tables for {len(idx)} index blocks')
     q, k, v, qp = (t.contiguous() for t in (q, k, v, qp))
-    return fn.apply(q, k, v, qp, pad, float(p), len(idx), *(E.contiguous() for E in list(Ek) + list(Ev)), *(i.contiguous() for i in idx))
+    head = (q, k, v, qp, pad, float(p), len(idx)) + ((cols,) if fn is _PairAttentionCPU else ())
+    return fn.apply(*head, *(E.contiguous() for E in list(Ek) + list(Ev)), *(i.contiguous() for i in idx))
 
 def pair_attention(q, k, v,      # (B, H, N, D) turned queries (scaled), turned keys, values
                    qp,           # (B, H, N, D) queries as they read pair embeddings
                    Ek, Ev,       # per block (H, n_b, D) embeddings of the joint codes
                    idx,          # per block (B, N, N) int64 joint codes
                    pad=None,     # (B, N) bool padded beats
-                   p: float = 0. # dropout on the attention weights
+                   p: float = 0.,# dropout on the attention weights
+                   cols=None     # `window_columns(idx, …)` if computed already (the CPU kernels' index; made here if None)
                   ) -> torch.Tensor:   # (B, H, N, D)
     "Softmax attention whose logits gain the gathered pair terms and whose values gain the binned pair embeddings."
     cpu = q.device.type == 'cpu' and len(idx) > 0 and q.dtype in (torch.float32, torch.float64)
-    return _pair_apply(_PairAttentionCPU if cpu else _PairAttention, q, k, v, qp, Ek, Ev, idx, pad, p)
+    return _pair_apply(_PairAttentionCPU if cpu else _PairAttention, q, k, v, qp, Ek, Ev, idx, pad, p, cols if cpu else None)
