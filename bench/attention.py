@@ -185,7 +185,7 @@ def memory(bits, codes, device, d_model=32) -> list:
         index = pair_index(torch.as_tensor(np.ascontiguousarray(codes[:, :n, :n])), cfg).to(device)
         B = codes.shape[0]
         x = torch.randn(B, n, cfg.d_model, device=device, requires_grad=True)
-        saved, total, out = saved_bytes(lambda: pair(x, index), also=index.idx)
+        saved, total, out = saved_bytes(lambda: pair(x, index), also=index.idx + index.cols)   # the window columns too
         peak = None
         if device.type == 'cuda':
             out.sum().backward(); del out
