@@ -54,6 +54,17 @@ from beatbert.midi import RejectedSongError
 TARGET_RATIO = 0.9   # pair block time / TransformerEncoderLayer time at N = 512, B = 8
 
 
+def stitch(parts: list, N: int, masked: np.ndarray) -> tuple:
+    "Bits (N, F) and masked pair codes (N, N, G) of the first N beats of songs (bits, descriptors) played one after another."
+    desc, m0 = {k: [] for k in parts[0][1]}, 0
+    for _, d in parts:
+        for k, v in d.items(): desc[k].append(v - v[0] + m0 if k == 'measure' else v)
+        m0 = desc['measure'][-1][-1] + 1
+    desc = {k: np.concatenate(v)[:N] for k, v in desc.items()}
+    desc['beat'] = np.arange(N)
+    return np.concatenate([f for f, _ in parts])[:N], mask_pairs(pair_codes(desc, 0, N), masked)
+
+
 def medleys(B: int, N: int, seed: int = 0) -> tuple:
     "Bits (B, N, F) bool, masked pair codes (B, N, N, G) uint8, masks (B, N) of medleys of the example songs."
     songs = [song_beats(midi_bytes(f()), grid='file') for f in (blues_band, pop_song, funk_groove, chorale)]
@@ -64,16 +75,9 @@ def medleys(B: int, N: int, seed: int = 0) -> tuple:
         order, n = [], 0
         while n < N:
             for i in rng.permutation(len(parts)): order.append(i); n += len(parts[i][1]['beat'])
-        desc, m0 = {k: [] for k in parts[0][1]}, 0
-        for i in order:
-            for k, v in parts[i][1].items(): desc[k].append(v - v[0] + m0 if k == 'measure' else v)
-            m0 = desc['measure'][-1][-1] + 1
-        desc = {k: np.concatenate(v)[:N] for k, v in desc.items()}
-        desc['beat'] = np.arange(N)
         masked = rng.random(N) < 0.15
-        bits.append(np.concatenate([parts[i][0] for i in order])[:N])
-        codes.append(mask_pairs(pair_codes(desc, 0, N), masked))
-        masks.append(masked)
+        b, c = stitch([parts[i] for i in order], N, masked)
+        bits.append(b); codes.append(c); masks.append(masked)
     return torch.tensor(np.stack(bits)), np.stack(codes), torch.tensor(np.stack(masks))
 
 
@@ -91,16 +95,9 @@ def pop_windows(B: int, N: int, seed: int = 0) -> tuple:
     for w in range(B):
         parts, n, k = [], 0, w
         while n < N: parts.append(song(k)); n += len(parts[-1][1]['beat']); k += 1
-        desc, m0 = {key: [] for key in parts[0][1]}, 0
-        for f, d in parts:
-            for key, v in d.items(): desc[key].append(v - v[0] + m0 if key == 'measure' else v)
-            m0 = desc['measure'][-1][-1] + 1
-        desc = {key: np.concatenate(v)[:N] for key, v in desc.items()}
-        desc['beat'] = np.arange(N)
         masked = rng.random(N) < 0.15
-        bits.append(np.concatenate([f for f, _ in parts])[:N])
-        codes.append(mask_pairs(pair_codes(desc, 0, N), masked))
-        masks.append(masked)
+        b, c = stitch(parts, N, masked)
+        bits.append(b); codes.append(c); masks.append(masked)
     return torch.tensor(np.stack(bits)), np.stack(codes), torch.tensor(np.stack(masks))
 
 
