@@ -18,8 +18,9 @@ from .labels import (Annotations, LabelError, intervals, read_lab, chord_parts, 
 
 # %% auto #0
 __all__ = ['POP_SPLITS', 'ALIGN_OFFSETS', 'MIN_AGREEMENT', 'KEY_WINDOW', 'MELODY_TOL', 'MIN_MELODY_MATCH', 'pop_root', 'pop_ids',
-           'pop_split', 'pop_beats', 'pop_midi', 'pop_chords', 'pop_alignment', 'pop_keys', 'pop_melody_offset',
-           'pop_phrases', 'pop_annotations', 'materialize_pop', 'pop_report', 'pop_summary']
+           'pop_split', 'pop_beats', 'pop_midi', 'pop_chords', 'pop_alignment', 'pop_keys', 'pop_audio_beats',
+           'irregular_bars', 'pop_melody_offset', 'pop_phrases', 'pop_annotations', 'materialize_pop', 'pop_report',
+           'pop_summary']
 
 # %% ../nbs/00d_pop.ipynb #b86514ee
 def pop_root(archive=POP_ARCHIVE,  # the .tar.xz holding pop600/NNN/...
@@ -146,6 +147,25 @@ def pop_keys(song_id: str, root=None, align: dict | None = None) -> tuple:
     end = stop if stop is not None else max(beats[-1] + ibi, float(mid.end.max()))
     report = pd.DataFrame(rows, columns=['song', 'old', 'new', 'audio_s', 'midi_s', 'moved_s', 'local', 'placed', 'reason'])
     return (intervals(zip(starts, starts[1:] + [end], labels)) if aligned else None), report
+
+# %% ../nbs/00d_pop.ipynb #7d2f9b41
+def pop_audio_beats(song_id: str, root=None, align: dict | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    "The recording's annotated beats and downbeats (`beat_audio.txt`, s) moved into MIDI time by the chord alignment; None where the chords do not align."
+    d = _song_dir(song_id, root)
+    al = align or pop_alignment(song_id, root)
+    if al['agreement'] < MIN_AGREEMENT: return None
+    a = np.loadtxt(d / 'beat_audio.txt', ndmin=2)
+    t = a[:, 0] - al['offset']
+    return t, t[a[:, 1] == 1]
+
+def irregular_bars(beats: np.ndarray,      # (N,) beat times (s)
+                   downbeats: np.ndarray,  # (M,) downbeat times (s), each on a beat
+                   bar: int = 4,           # beats in a regular bar
+                  ) -> pd.DataFrame:
+    "The bars between consecutive downbeats that are not `bar` beats long: index of their first beat, length in beats."
+    di = np.searchsorted(np.asarray(beats, float), np.asarray(downbeats, float) - 1e-3)
+    n = np.diff(di)
+    return pd.DataFrame({'beat': di[:-1][n != bar], 'beats': n[n != bar]})
 
 # %% ../nbs/00d_pop.ipynb #91751ec6
 MELODY_TOL = 0.15        # beats: how near a MIDI melody onset must be to a phrase-melody note
