@@ -4,7 +4,8 @@
 
 # %% ../nbs/12_ablation.ipynb #a19c0101
 from __future__ import annotations
-import json, math, os, shutil, sys, time, tomllib, hashlib
+import fcntl, json, math, os, shutil, socket, sys, time, tomllib, hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 import numpy as np
@@ -25,7 +26,7 @@ __all__ = ['GROUP_KINDS', 'AXES', 'PlanError', 'Arm', 'Plan', 'load_plan', 'd_ff
            'calibrate', 'plan_runs', 'cut_tiers', 'curve', 'stop_reason', 'train_run', 'song_scores', 'test_run',
            'finetune_run', 'bce_stat', 'count_stat', 'count_metric', 'two_level_bootstrap', 'verdict', 'finding',
            'run_status', 'runs_table', 'scores_table', 'mean_sd', 'compare_bce', 'compare_tasks', 'task_scores',
-           'comparisons', 'curves_table', 'learning_curves_figure', 'format_runs', 'tabulate', 'run_plan']
+           'comparisons', 'curves_table', 'learning_curves_figure', 'format_runs', 'tabulate', 'run_lock', 'run_plan']
 
 # %% ../nbs/12_ablation.ipynb #a19c0111
 class PlanError(BeatbertError):
@@ -687,6 +688,21 @@ def tabulate(plan: Plan, runs: list) -> dict:
             for x in ('step', 'calibrated', 'seconds', 'gflops'): h.write(learning_curves_figure(tabs['curves'], x).to_html(include_plotlyjs=x == 'step'))   # plotly.js inside once: opens offline
     return tabs
 
+@contextmanager
+def run_lock(folder):   # a run's folder (made if missing)
+    "Claim a run folder for this process while the block runs: yields None when claimed, else who holds it."
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / 'running.lock', os.O_CREAT | os.O_RDWR, 0o644)   # never unlinked: a flock is on the file, not its name
+    try:
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            who = os.pread(fd, 200, 0).decode(errors='replace').strip()
+            yield f'held by {who or "another process"}'; return
+        os.ftruncate(fd, 0); os.pwrite(fd, f'pid {os.getpid()} on {socket.gethostname()}'.encode(), 0)
+        try: yield None
+        finally: os.ftruncate(fd, 0); fcntl.flock(fd, fcntl.LOCK_UN)
+    finally: os.close(fd)
+
 def run_plan(plan: Plan, dry_run: bool = False, limit: int | None = None, progress: bool = True) -> dict:
     "Calibrate, list, run what is left (unless dry_run), tabulate: `beatbert ablate`."
     if plan.threads: torch.set_num_threads(plan.threads)
@@ -699,12 +715,15 @@ def run_plan(plan: Plan, dry_run: bool = False, limit: int | None = None, progre
     trained, t0 = [], time.time()
     for r in runs:
         if r.cut or (limit is not None and len(trained) >= limit): continue
-        if r.part == 'finetune':
-            if (r.folder / 'done.json').exists(): finetune_run(r, plan, progress)
-            continue
-        if train_run(r, progress): trained.append(r.name)
-        test_run(r)
-        if r.arm.finetune is True: finetune_run(r, plan, progress)
+        if r.part == 'finetune' and not (r.folder / 'done.json').exists(): continue   # its pretraining is not done
+        with run_lock(r.folder) as held:
+            if held:                                                   # another process is on it
+                if progress: print(f'{r.name}: {held}; left to it', file=sys.stderr)
+                continue
+            if r.part == 'finetune': finetune_run(r, plan, progress); continue
+            if train_run(r, progress): trained.append(r.name)
+            test_run(r)
+            if r.arm.finetune is True: finetune_run(r, plan, progress)
         if progress: print(f'{r.name}: {run_status(r)} ({time.time() - t0:.0f} s into this call)', file=sys.stderr)
     tabs = tabulate(plan, runs)
     if len(tabs['compare']): print('\n'.join(tabs['compare'].finding))

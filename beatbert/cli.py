@@ -368,7 +368,7 @@ def _ablate_args(p):
     p.add_argument('--budget-hours', type=float, default=None, metavar='H',
                    help="replace the plan's budget (hours) for this call: tiers are cut by the same rule; runs beyond the plan's own budget are yours to label")
 
-@subcommand('ablate', 'run, resume and tabulate a pre-registered ablation plan (12_ablation)', _ablate_args)
+@subcommand('ablate', 'run, resume and tabulate a pre-registered ablation plan (12_ablation); several processes may share one plan', _ablate_args)
 def _ablate(a):
     from dataclasses import replace
     from beatbert.ablation import load_plan, run_plan, tabulate, calibrate, plan_runs, cut_tiers
