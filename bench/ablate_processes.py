@@ -10,7 +10,7 @@ pair's time, against one run in the lone run's time; above 1: two processes fini
 into a temporary folder; nothing of the plan's folders is written. Stop other CPU work first (the load is printed).
 """
 from __future__ import annotations
-import argparse, os, subprocess, sys, tempfile, time
+import argparse, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,13 +52,13 @@ def main(argv=None):
     print(f'load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; {a.arm}/seed0, {a.task}, {a.steps} steps')
     alone = one(a.plan, a.arm, a.task, a.steps, None)
     print(f'one process:   {alone:7.1f} s')
-    go = tempfile.mktemp(prefix='ablate-go-')
+    sync = tempfile.mkdtemp(prefix='ablate-go-'); go = os.path.join(sync, 'go')   # each child touches go.PID when ready
     cmd = [sys.executable, __file__, '--plan', a.plan, '--arm', a.arm, '--task', a.task, '--steps', str(a.steps), '--child', go]
     ps = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) for _ in range(2)]
-    while len([p for p in Path(go).parent.glob(Path(go).name + '.*')]) < 2 and all(p.poll() is None for p in ps): time.sleep(0.05)
+    while len(list(Path(sync).glob('go.*'))) < 2 and all(p.poll() is None for p in ps): time.sleep(0.05)
     Path(go).touch()
     pair = [float(p.communicate()[0].strip().splitlines()[-1]) for p in ps]
-    for f in Path(go).parent.glob(Path(go).name + '*'): f.unlink()
+    shutil.rmtree(sync)
     print(f'two processes: {max(pair):7.1f} s for both ({pair[0]:.1f} and {pair[1]:.1f})')
     print(f'throughput of two processes over one: {2 * alone / max(pair):.2f} (above 1: a plan in two processes finishes sooner)')
     print(f'load average {os.getloadavg()[0]:.2f} at the end')
