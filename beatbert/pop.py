@@ -158,6 +158,11 @@ def pop_audio_beats(song_id: str, root=None, align: dict | None = None) -> tuple
     t = a[:, 0] - al['offset']
     return t, t[a[:, 1] == 1]
 
+def _beats_table(times, downbeat) -> pd.DataFrame:
+    "Annotated beats as `Annotations.beats` holds them: time (s) and place in the bar (<NA> before the first downbeat)."
+    pos = beat_positions(downbeat)
+    return pd.DataFrame({'time': times, 'position': pd.array([p if p >= 0 else pd.NA for p in pos], dtype='Int8')})
+
 def irregular_bars(beats: np.ndarray,      # (N,) beat times (s)
                    downbeats: np.ndarray,  # (M,) downbeat times (s), each on a beat
                    bar: int = 4,           # beats in a regular bar
@@ -238,8 +243,7 @@ def pop_annotations(song_id: str, root=None) -> tuple:
     "Timed annotations of pop song `song_id` in MIDI time, and a report of their placing (alignment, key changes, melody offset)."
     d = _song_dir(song_id, root)
     bm = np.loadtxt(d / 'beat_midi.txt', ndmin=2)
-    pos = beat_positions(bm[:, 2] == 1)
-    beats = pd.DataFrame({'time': bm[:, 0], 'position': pd.array([p if p >= 0 else pd.NA for p in pos], dtype='Int8')})
+    beats = _beats_table(bm[:, 0], bm[:, 2] == 1)
     al = pop_alignment(song_id, root)
     keys, changes = pop_keys(song_id, root, al)
     phrases, mel = pop_phrases(song_id, root)
