@@ -26,7 +26,7 @@ printed beside). Seconds are per song and per 3 minutes of music, measured in th
 seconds on the songs that last about 3 minutes (2.5-3.5 min), as they are.
 """
 from __future__ import annotations
-import argparse, hashlib, io, json, os, re, sys, time, warnings
+import argparse, functools, hashlib, io, json, os, re, sys, time, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -219,12 +219,20 @@ def pop_cases(split: str, limit: int = 0):
             yield 'pop perf', i, *_perform(s, b, d, _seed(split, 'pop', i)), True
 
 
-def recording_downbeats(song_id: str, beats: np.ndarray) -> np.ndarray | None:
-    "Pop song `song_id`'s downbeats as its recording's annotation has them, on a case's time: through the same warp as the case's true beats `beats`."
+@functools.lru_cache(maxsize=4)   # a song's two cases (as it is, performed) come one after the other: aligned once
+def _recording(song_id: str) -> tuple | None:
+    "The MIDI-time annotated beats of pop song `song_id`, and its recording's downbeats within their span (None: not aligned)."
     r = pop_audio_beats(song_id)
     if r is None: return None
     b0, _ = pop_beats(song_id)
-    ad = r[1][(r[1] >= b0[0] - 0.07) & (r[1] <= b0[-1] + 0.07)]
+    return b0, r[1][(r[1] >= b0[0] - 0.07) & (r[1] <= b0[-1] + 0.07)]
+
+
+def recording_downbeats(song_id: str, beats: np.ndarray) -> np.ndarray | None:
+    "Pop song `song_id`'s downbeats as its recording's annotation has them, on a case's time: through the same warp as the case's true beats `beats`."
+    r = _recording(song_id)
+    if r is None: return None
+    b0, ad = r
     return np.interp(ad, b0, beats)   # the identity for a song as it is; a performed song's warp, beat by beat
 
 
