@@ -23,9 +23,9 @@ from .layout import DEFAULT_CORPUS, DEFAULT_RUN, PAIRS, NOPAIRS
 __all__ = ['STRATEGIES', 'LOOKS_BACK_IDX', 'COPY_LAGS', 'PAIR_CACHE_BYTES', 'RUN_NAMES', 'choose_masked', 'hide_inputs',
            'auc_per_feature', 'f1', 'metrics', 'Baselines', 'BeatWindows', 'collate_windows', 'StepBatches',
            'window_batch', 'corpus_song_pairs', 'masked_index', 'make_batch', 'rank_share', 'CheckpointError',
-           'TrainConfig', 'lr_at', 'save_checkpoint', 'load_model', 'load_optimizer', 'eval_batches', 'predict_masked',
-           'ddp_env', 'ddp_backend', 'ddp_start', 'valid_loss', 'train', 'source_group', 'compare', 'run_cost',
-           'format_table', 'pretrain_main', 'evaluate_run']
+           'TrainConfig', 'lr_at', 'train_threads', 'threads_set', 'save_checkpoint', 'load_model', 'load_optimizer',
+           'eval_batches', 'predict_masked', 'ddp_env', 'ddp_backend', 'ddp_start', 'valid_loss', 'train',
+           'source_group', 'compare', 'run_cost', 'format_table', 'pretrain_main', 'evaluate_run']
 
 # %% ../nbs/08_pretrain.ipynb #5ae24595
 STRATEGIES = ('random', 'measures', 'spans')
@@ -260,12 +260,35 @@ class TrainConfig:
     seed: int = 0
     device: str = 'cpu'
     workers: int = 1                      # DataLoader worker processes making batches
+    threads: int = 0                      # torch's threads while training; 0: `train_threads` chooses
 
 def lr_at(step: int, tc: TrainConfig) -> float:
     "Linear warm-up to `lr`, then cosine decay to `min_lr` at the last step."
     if step < tc.warmup: return tc.lr * (step + 1) / tc.warmup
     t = (step - tc.warmup) / max(1, tc.steps - tc.warmup)
     return tc.min_lr + 0.5 * (tc.lr - tc.min_lr) * (1 + math.cos(math.pi * min(t, 1.0)))
+
+# %% ../nbs/08_pretrain.ipynb #969a1a44
+from contextlib import contextmanager
+from .pair_attention import kernel_threads
+
+def train_threads(tc: TrainConfig,   # the run's config: device, workers, threads
+                  pairs: bool,       # the model reads pair codes
+                  cores: int         # threads available (torch's count when training starts)
+                 ) -> tuple:         # (torch's threads, the pair kernels' threads) while training
+    "Threads of a training run: `tc.threads` if set; else on a CPU with pairs and workers, a core left to each worker."
+    if tc.threads: return tc.threads, tc.threads
+    if pairs and tc.workers and torch.device(tc.device).type == 'cpu': return max(1, cores - tc.workers), cores
+    return cores, cores
+
+@contextmanager
+def threads_set(torch_threads: int, kernels: int):
+    "Torch's threads and the pair kernels' threads inside the block, the previous ones restored after it."
+    before = torch.get_num_threads(), kernel_threads()
+    torch.set_num_threads(torch_threads); kernel_threads(kernels)
+    try: yield
+    finally: torch.set_num_threads(before[0]); kernel_threads(before[1])
+
 
 # %% ../nbs/08_pretrain.ipynb #08d278d7
 def save_checkpoint(run: Path, model: BeatBert, opt: torch.optim.Optimizer, step: int, tc: TrainConfig):
@@ -400,31 +423,32 @@ def train(run, tc: TrainConfig, mc: BeatBertConfig, progress: bool = True, stop_
                        start, tc.steps, mc, rank, world)
     dl = torch.utils.data.DataLoader(data, batch_size=None, shuffle=False, num_workers=tc.workers,
                                      multiprocessing_context='spawn' if tc.workers else None, persistent_workers=False)
-    bar = tqdm(total=tc.steps, initial=start, desc=run.name, unit='step', disable=not (progress and master), file=sys.stderr)
-    t0 = time.time()
-    for b in dl:
-        step = b['step']
-        lr = lr_at(step, tc)
-        for g in opt.param_groups: g['lr'] = lr
-        torch.manual_seed(tc.seed * 1_000_003 + step + (rank << 40))   # dropout: a function of the step (and rank) too
-        model.train()
-        idx = b['index'].to(dev) if 'index' in b else None
-        _, loss = model(b['inputs'].to(dev), idx, b['masked'].to(dev), b['pad'].to(dev), b['targets'].to(dev))
-        loss = loss * (int((b['masked'] & ~b['pad']).sum()) / b['scored'])   # per masked beat of the global batch
-        opt.zero_grad(set_to_none=True); (loss * world).backward()           # DDP averages: the ranks' parts add up
-        torch.nn.utils.clip_grad_norm_(model.parameters(), tc.clip)
-        opt.step()
-        if world > 1: loss = loss.detach().clone(); dist.all_reduce(loss)   # the global batch's loss, on every rank
-        row = {'step': step, 'lr': lr, 'train_loss': loss.item(), 'valid_loss': float('nan'), 'seconds': time.time() - t0,
-               'beats': b['beats']}
-        last = step + 1 == tc.steps or step + 1 == stop_at
-        if master and ((step + 1) % tc.eval_every == 0 or last): row['valid_loss'] = valid_loss(raw, corpus, tc)
-        rows.append(row); bar.update(); bar.set_postfix(loss=f'{loss.item():.2f}')
-        if master and ((step + 1) % tc.checkpoint_every == 0 or last):
-            save_checkpoint(run, raw, opt, step + 1, tc)
-            pd.DataFrame(rows).to_csv(run / 'metrics.csv', index=False)
-        if stop_at is not None and step + 1 >= stop_at: break
-    bar.close()
+    with threads_set(*train_threads(tc, pairs, torch.get_num_threads())):
+        bar = tqdm(total=tc.steps, initial=start, desc=run.name, unit='step', disable=not (progress and master), file=sys.stderr)
+        t0 = time.time()
+        for b in dl:
+            step = b['step']
+            lr = lr_at(step, tc)
+            for g in opt.param_groups: g['lr'] = lr
+            torch.manual_seed(tc.seed * 1_000_003 + step + (rank << 40))   # dropout: a function of the step (and rank) too
+            model.train()
+            idx = b['index'].to(dev) if 'index' in b else None
+            _, loss = model(b['inputs'].to(dev), idx, b['masked'].to(dev), b['pad'].to(dev), b['targets'].to(dev))
+            loss = loss * (int((b['masked'] & ~b['pad']).sum()) / b['scored'])   # per masked beat of the global batch
+            opt.zero_grad(set_to_none=True); (loss * world).backward()           # DDP averages: the ranks' parts add up
+            torch.nn.utils.clip_grad_norm_(model.parameters(), tc.clip)
+            opt.step()
+            if world > 1: loss = loss.detach().clone(); dist.all_reduce(loss)   # the global batch's loss, on every rank
+            row = {'step': step, 'lr': lr, 'train_loss': loss.item(), 'valid_loss': float('nan'), 'seconds': time.time() - t0,
+                   'beats': b['beats']}
+            last = step + 1 == tc.steps or step + 1 == stop_at
+            if master and ((step + 1) % tc.eval_every == 0 or last): row['valid_loss'] = valid_loss(raw, corpus, tc)
+            rows.append(row); bar.update(); bar.set_postfix(loss=f'{loss.item():.2f}')
+            if master and ((step + 1) % tc.checkpoint_every == 0 or last):
+                save_checkpoint(run, raw, opt, step + 1, tc)
+                pd.DataFrame(rows).to_csv(run / 'metrics.csv', index=False)
+            if stop_at is not None and step + 1 >= stop_at: break
+        bar.close()
     return pd.DataFrame(rows)
 
 # %% ../nbs/08_pretrain.ipynb #29781878
