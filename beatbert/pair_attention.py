@@ -329,6 +329,7 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
               EkT, EvT,          # (H, D, n) every block's embeddings side by side
               ix, gmap, nw,      # (S, B, N, N) int32 window columns (`_window_columns`); (B, n) their columns in EkT; (B,) how many
               pad,               # (B, N) bool
+              ncol,              # (B,) int64: columns up to the last unpadded one (padded columns past it add exact zeros: skipped)
               seed, t, scale,    # dropout: seed, threshold (0: none), 1 / (1 - p)
               R,                 # row chunks per window: B·R tasks
               fast,              # exp by `_exp_row` (float32); else math.exp (float64: gradcheck)
@@ -340,7 +341,7 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
     rows = (N + R - 1) // R
     for task in prange(B * R):
         b, r = task // R, task % R
-        n = nw[b]                                                # the codes this window uses
+        n, L = nw[b], ncol[b]                                    # the codes this window uses; its columns
         EkW, EvW = np.empty((H, D, n), q.dtype), np.empty((H, D, n), q.dtype)
         _window_table(EkT, gmap[b, :n], EkW); _window_table(EvT, gmap[b, :n], EvW)
         l, A, AT, LT = np.empty(N, q.dtype), np.empty((H, N), q.dtype), np.empty((N, H), q.dtype), np.empty((N, H), q.dtype)
@@ -350,32 +351,33 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
         for i in range(r * rows, min(N, (r + 1) * rows)):
             for h in range(H): _table_row(qp[b, h, i], EkW[h], TH[h])   # (H, n) q_i · E[u]
             _heads_last(TH, T, H)                                 # (n, H): a code's heads side by side
-            _gather_rows(ix, b, i, T, LT, H)                     # (N, H) pair logits
+            _gather_rows(ix, b, i, T, LT[:L], H)                 # (L, H) pair logits
             for h in range(H):
-                _plus_products(LT, h, q[b, h, i], kT[b, h], l)   # (N,) logits
+                _plus_products(LT[:L], h, q[b, h, i], kT[b, h, :, :L], l[:L])   # (L,) logits
                 m = ninf
-                for j in range(N):
+                for j in range(L):
                     if pad[b, j]: l[j] = ninf
                     m = max(m, l[j])
-                if fast: tot = _exp_row(l, m, ebits)
+                if fast: tot = _exp_row(l[:L], m, ebits[:L])
                 else:
                     tot = z
-                    for j in range(N):
+                    for j in range(L):
                         l[j] = math.exp(l[j] - m); tot += l[j]
                 inv, Pr, Ah = one / tot, P[b, h, i], A[h]
-                if t > 0: _keep_row(seed, (b * H + h) * N + i, t, keep)
-                for j in range(N):                               # a dropped weight is kept negated: its sign is the mask
+                if t > 0: _keep_row(seed, (b * H + h) * N + i, t, keep[:L])
+                for j in range(L, N): Pr[j] = z
+                for j in range(L):                               # a dropped weight is kept negated: its sign is the mask
                     pj = l[j] * inv
                     Pr[j] = pj if keep[j] else -pj
                     Ah[j] = pj if keep[j] else z
                     AT[j, h] = Ah[j]
-            _scatter_rows(ix, b, i, AT, bins, H)                 # (n, H) bins
+            _scatter_rows(ix, b, i, AT[:L], bins, H)             # (n, H) bins
             _heads_first(bins, BH, H)                              # (H, n)
             for h in range(H):
                 Ah, bh = A[h], BH[h]
                 for d in range(D):                               # y_i = Σ_j a_ij v_j + Σ_u bins[u] E[u]
                     vd, ed, acc = vT[b, h, d], EvW[h, d], z
-                    for j in range(N): acc += Ah[j] * vd[j]
+                    for j in range(L): acc += Ah[j] * vd[j]
                     for u in range(n): acc += bh[u] * ed[u]
                     y[b, h, i, d] = acc * sc
 
@@ -385,6 +387,7 @@ def _np(t: torch.Tensor) -> np.ndarray: return t.detach().numpy()
 @njit(parallel=True, fastmath=_FAST, cache=_CACHE)
 def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, gmap, nw,     # as `_pair_fwd`, P its weights (negated where dropped)
               gy,                                             # (B, H, N, D) d loss / d y, times 1 / (1 - p)
+              ncol,                                           # (B,) int64 columns, as `_pair_fwd`
               R, heads,                                       # row chunks per window; (0, …, H − 1)
               gq, gqp,                                        # out: (B, H, N, D)
               gkT, gvT, gEkT, gEvT):                          # out, zeroed: (B·R, H, D, N), (B·R, H, D, n) per task
@@ -394,7 +397,7 @@ def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, gmap, nw,     # as `_pair_fwd`, P 
     rows = (N + R - 1) // R
     for task in prange(B * R):
         b, r = task // R, task % R
-        n, cols = nw[b], gmap[b, :nw[b]]
+        n, cols, L = nw[b], gmap[b, :nw[b]], ncol[b]
         EkW, EvW = np.empty((H, D, n), q.dtype), np.empty((H, D, n), q.dtype)
         _window_table(EkT, cols, EkW); _window_table(EvT, cols, EvW)
         gEkW, gEvW = np.zeros((H, D, n), q.dtype), np.zeros((H, D, n), q.dtype)   # this task's, added into gEkT, gEvT at its end
@@ -406,29 +409,29 @@ def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, gmap, nw,     # as `_pair_fwd`, P 
         for i in range(r * rows, min(N, (r + 1) * rows)):
             for h in range(H): _table_row(gy[b, h, i], EvW[h], TH[h])   # (H, n) d loss / d bins
             _heads_last(TH, T, H)
-            _gather_rows(ix, b, i, T, LT, H)
+            _gather_rows(ix, b, i, T, LT[:L], H)
             for h in range(H):
                 Pr = P[b, h, i]
-                _plus_products(LT, h, gy[b, h, i], vT[b, h], gA)  # (N,) d loss / d dropped weights
+                _plus_products(LT[:L], h, gy[b, h, i], vT[b, h, :, :L], gA[:L])  # (L,) d loss / d dropped weights
                 delta = z
-                for j in range(N):
+                for j in range(L):
                     kept = Pr[j] >= z                            # a dropped weight was stored negated
                     Pa[j] = Pr[j] if kept else -Pr[j]
                     A[j] = Pa[j] if kept else z
                     gA[j] = gA[j] if kept else z                 # d loss / d weights
                     delta += Pa[j] * gA[j]
-                for j in range(N):
+                for j in range(L):
                     gA[j] = Pa[j] * (gA[j] - delta)              # d loss / d logits (softmax backward)
                     AT[j, h], GT[j, h] = A[j], gA[j]
                 for d in range(D):
                     kd, acc = kT[b, h, d], z
-                    for j in range(N): acc += gA[j] * kd[j]
+                    for j in range(L): acc += gA[j] * kd[j]
                     gq[b, h, i, d] = acc
                     qd, gk = q[b, h, i, d], gkT[task, h, d]
-                    for j in range(N): gk[j] += gA[j] * qd
+                    for j in range(L): gk[j] += gA[j] * qd
                     gd, gv = gy[b, h, i, d], gvT[task, h, d]
-                    for j in range(N): gv[j] += A[j] * gd
-            _scatter2_rows(ix, b, i, AT, GT, bins, gbins, H)     # (n, H) the forward's bins again; d loss / d table rows
+                    for j in range(L): gv[j] += A[j] * gd
+            _scatter2_rows(ix, b, i, AT[:L], GT[:L], bins, gbins, H)     # (n, H) the forward's bins again; d loss / d table rows
             _heads_first(bins, BH, H); _heads_first(gbins, GH, H)
             for h in range(H):
                 Gr, bn = BH[h], GH[h]
@@ -466,11 +469,12 @@ class _PairAttentionCPU(torch.autograd.Function):
         kT, vT = k.transpose(2, 3).contiguous(), v.transpose(2, 3).contiguous()     # (B, H, D, N)
         seed, t = (int(torch.randint(1 << 32, ())), drop_threshold(p)) if p > 0 else (0, 0)
         pad = torch.zeros(B, N, dtype=torch.bool) if pad is None else pad.contiguous()
+        ncol = ((~pad) * torch.arange(1, N + 1)).amax(1).clamp(min=1)              # (B,) columns past the last unpadded one add zeros
         P, y = q.new_empty(B, H, N, N), torch.empty_like(v)
-        _launch(_pair_fwd, *map(_np, (q, kT, vT, qp, EkT, EvT)), *map(_np, wcols), _np(pad), seed, t,
+        _launch(_pair_fwd, *map(_np, (q, kT, vT, qp, EkT, EvT)), *map(_np, wcols), _np(pad), ncol.numpy(), seed, t,
                 1 / (1 - p), R, q.dtype == torch.float32, tuple(range(H)), P.numpy(), y.numpy())
         ctx.save_for_backward(q, kT, vT, qp, P, EkT, EvT)
-        ctx.sizes, ctx.cols, ctx.p = sizes, tuple(map(_np, wcols)), p
+        ctx.sizes, ctx.cols, ctx.p, ctx.ncol = sizes, tuple(map(_np, wcols)), p, ncol.numpy()
         return y
 
     @staticmethod
@@ -483,7 +487,7 @@ class _PairAttentionCPU(torch.autograd.Function):
         gkT, gvT = q.new_zeros(B * R, H, D, N), q.new_zeros(B * R, H, D, N)          # per task, summed below
         gEkT, gEvT = q.new_zeros(B * R, H, D, n), q.new_zeros(B * R, H, D, n)
         _launch(_pair_bwd, *map(_np, (q, kT, vT, qp, EkT, EvT, P)), *ctx.cols,
-                _np(gy), R, tuple(range(H)), *map(_np, (gq, gqp, gkT, gvT, gEkT, gEvT)))
+                _np(gy), ctx.ncol, R, tuple(range(H)), *map(_np, (gq, gqp, gkT, gvT, gEkT, gEvT)))
         gk, gv = (g.view(B, R, H, D, N).sum(1).transpose(2, 3) for g in (gkT, gvT))   # (B, H, N, D)
         gEk, gEv = (g.sum(0).transpose(1, 2).split(ctx.sizes, 1) for g in (gEkT, gEvT))   # per block (H, n_b, D)
         return (gq, gk, gv, gqp, None, None, None, None, *gEk, *gEv, *[None] * len(ctx.sizes))
