@@ -12,7 +12,7 @@ import torch
 
 # %% auto #0
 __all__ = ['pair_logits', 'pair_values', 'pair_attention_reference', 'drop_mask', 'kernel_threads', 'drop_threshold',
-           'hashed_drop_mask', 'window_columns', 'pair_attention']
+           'hashed_drop_mask', 'window_columns', 'pad_columns', 'pair_attention']
 
 # %% ../nbs/07a_pair_attention.ipynb #e2003c54
 def pair_logits(qp,    # (B, H, N, D) queries as they read pair embeddings (not turned, not scaled)
@@ -383,6 +383,11 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
 
 def _np(t: torch.Tensor) -> np.ndarray: return t.detach().numpy()
 
+def pad_columns(pad: torch.Tensor   # (B, N) bool padded beats
+               ) -> torch.Tensor:   # (B,) int64
+    "Columns the kernels read in each window: up to its last unpadded beat (at least 1); a padded column past it adds exact zeros."
+    return ((~pad) * torch.arange(1, pad.shape[1] + 1)).amax(1).clamp(min=1)
+
 # %% ../nbs/07a_pair_attention.ipynb #6af94048
 @njit(parallel=True, fastmath=_FAST, cache=_CACHE)
 def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, gmap, nw,     # as `_pair_fwd`, P its weights (negated where dropped)
@@ -469,7 +474,7 @@ class _PairAttentionCPU(torch.autograd.Function):
         kT, vT = k.transpose(2, 3).contiguous(), v.transpose(2, 3).contiguous()     # (B, H, D, N)
         seed, t = (int(torch.randint(1 << 32, ())), drop_threshold(p)) if p > 0 else (0, 0)
         pad = torch.zeros(B, N, dtype=torch.bool) if pad is None else pad.contiguous()
-        ncol = ((~pad) * torch.arange(1, N + 1)).amax(1).clamp(min=1)              # (B,) columns past the last unpadded one add zeros
+        ncol = pad_columns(pad)                                                       # (B,) the columns the kernels read
         P, y = q.new_empty(B, H, N, N), torch.empty_like(v)
         _launch(_pair_fwd, *map(_np, (q, kT, vT, qp, EkT, EvT)), *map(_np, wcols), _np(pad), ncol.numpy(), seed, t,
                 1 / (1 - p), R, q.dtype == torch.float32, tuple(range(H)), P.numpy(), y.numpy())
