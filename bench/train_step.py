@@ -20,8 +20,8 @@ and backward) and the rest of the step (every other layer, the loss, AdamW), ove
 median CPU time of a step (process time from one batch to the next): on a loaded machine wall times measure the queue,
 CPU time the work, so the ratio of CPU times is printed too.
 
-`--corpus cache/corpus-default` runs on the main job's own corpus (built by `make run`; its windows are full 256-beat
-windows, the bench corpus's mostly shorter songs). `--split-only` prints the split alone. `--busy` times everything again while a second torch job runs (a training of a small MLP on 2 threads, started here,
+`--corpus cache/corpus-default` runs on the main job's own corpus (built by `make run`: its pop and band songs fill
+256-beat windows, its many short music21 songs do not; the bench corpus's songs are mostly short). `--split-only` prints the split alone. `--busy` times everything again while a second torch job runs (a training of a small MLP on 2 threads, started here,
 stopped at the end); by default only the main job's settings (tiny, 1 worker) are timed busy: the two target ratios,
 idle >= 0.75 and busy >= 0.6, printed last. `--no-busy` skips it. `--device cuda` runs on the GPU, or says it skipped
 when there is none. Report the machine's load beside the figures (printed at the start and the end: `os.getloadavg`).
@@ -152,7 +152,7 @@ def main(argv=None):
     ap.add_argument('--device', default='cpu', help='cpu or cuda')
     ap.add_argument('--threads', type=int, default=None, help="torch's threads (default: torch's choice)")
     ap.add_argument('--corpus', default=None, help="a built corpus folder instead of the bench corpus, e.g. the main job's "
-                                                   "(cache/corpus-default: full 256-beat windows)")
+                                                   "(cache/corpus-default)")
     a = ap.parse_args(argv)
     import torch
     if a.device.startswith('cuda') and not torch.cuda.is_available():
