@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from numba import njit
 from .features import FEATURES
 from .pairs import PAIR_GROUPS, CONTENT
-from .pair_attention import pair_attention, pair_logits, window_columns
+from .pair_attention import pair_attention, pair_logits, window_columns, pad_columns
 
 # %% auto #0
 __all__ = ['default_pair_blocks', 'BeatBertConfig', 'PairIndex', 'joint_codes', 'pair_index', 'rotary', 'rotate', 'rotary_figure',
@@ -99,14 +99,23 @@ class PairIndex:
 def joint_codes(codes: torch.Tensor,   # (B, N, N, G) uint8 pair codes
                 groups,                # the groups of one block
                 sizes,                 # K_g of every group
-                limit: int = 1 << 22   # renumber the joint values before the radix passes this
+                limit: int = 1 << 22,  # renumber the joint values before the radix passes this
+                lengths=None           # (B,) int: window b's pairs past its first lengths[b] beats are padding; None: none
                ) -> tuple:             # (B, N, N) int64 ids, (n, len(groups)) int64 group codes of each id
-    "The distinct tuples of the groups' codes in a batch, sorted, and each pair's tuple as an id into them (its rank)."
-    return (_joint_codes_cpu(codes.numpy(), groups, sizes, limit) if codes.device.type == 'cpu'
-            else _joint_codes_torch(codes, groups, sizes, limit))
+    "The distinct tuples of the groups' codes in a batch's unpadded pairs, sorted, and each pair's tuple as an id into them (its rank; 0 for padding)."
+    B, N = codes.shape[:2]
+    lengths = np.full(B, N, np.int64) if lengths is None else np.asarray(torch.as_tensor(lengths).cpu(), np.int64)
+    if lengths.shape != (B,) or (lengths < 1).any() or (lengths > N).any():
+        raise ValueError(f'lengths must be {B} window lengths in 1..{N}, not {lengths.tolist()}')
+    return (_joint_codes_cpu(codes.numpy(), groups, sizes, limit, lengths) if codes.device.type == 'cpu'
+            else _joint_codes_torch(codes, groups, sizes, limit, lengths))
 
-def _joint_codes_torch(codes: torch.Tensor, groups, sizes, limit: int) -> tuple:
+def _joint_codes_torch(codes: torch.Tensor, groups, sizes, limit: int, lengths: np.ndarray | None = None) -> tuple:
     "`joint_codes` in torch ops on the codes' device: renumber the joint values that occur whenever the radix would pass `limit`."
+    B, N = codes.shape[:2]
+    lengths = np.full(B, N, np.int64) if lengths is None else lengths
+    ar, L = torch.arange(N, device=codes.device), torch.as_tensor(lengths, device=codes.device)
+    real = (ar[None, :, None] < L[:, None, None]) & (ar[None, None, :] < L[:, None, None])   # (B, N, N) unpadded pairs
     ids = torch.zeros(codes.shape[:3], dtype=torch.int32, device=codes.device)
     rows, n, pending = torch.zeros(1, 0, dtype=torch.long, device=codes.device), 1, []
     for t, g in enumerate(groups):
@@ -115,11 +124,11 @@ def _joint_codes_torch(codes: torch.Tensor, groups, sizes, limit: int) -> tuple:
         n, pending = n * K, pending + [K]
         if t == len(groups) - 1 or n * sizes[groups[t + 1]] > limit:     # renumber the values that occur
             seen = torch.zeros(n, dtype=torch.bool, device=codes.device)
-            seen[ids.view(-1).long()] = True
+            seen[ids[real].long()] = True
             u = seen.nonzero().squeeze(1)                                 # (n_u,) joint values that occur, sorted
             new = torch.full((n,), -1, dtype=torch.int32, device=codes.device)
             new[u] = torch.arange(len(u), dtype=torch.int32, device=codes.device)
-            ids = new[ids.long()]
+            ids = new[ids.long()].masked_fill_(~real, 0)                   # padding: 0, a value that occurs
             cols, r = [], u.clone()
             for K_ in reversed(pending): cols.insert(0, r % K_); r = r // K_
             rows = torch.cat([rows[r], torch.stack(cols, 1)], 1)
@@ -129,26 +138,38 @@ def _joint_codes_torch(codes: torch.Tensor, groups, sizes, limit: int) -> tuple:
 _CACHE = __name__ != '__main__'   # compiled kernels cached beside the module; a notebook's cells have no file to cache for
 
 @njit(cache=_CACHE)
-def _radix_pass(flat, groups, sizes, prev, new, out, seen):
-    "One stage of `joint_codes`: out[m] = new[prev[m]] · Π K + the stage's group codes in mixed radix, marked seen; False if a code is out of range."
-    for m in range(flat.shape[0]):
-        v = new[prev[m]] if len(prev) else 0
-        for t in range(len(groups)):
-            c = flat[m, groups[t]]
-            if c >= sizes[t]: return False
-            v = v * sizes[t] + c
-        out[m] = v; seen[v] = True
+def _radix_pass(flat, groups, sizes, prev, new, out, seen, lengths, N):
+    "One stage of `joint_codes`: out[m] = new[prev[m]] · Π K + the stage's group codes in mixed radix, marked seen, over each window's unpadded pairs; False if a code is out of range."
+    first = len(prev) == 0
+    for b in range(len(lengths)):
+        L = lengths[b]
+        for i in range(L):
+            base = (b * N + i) * N
+            for m in range(base, base + L):
+                v = 0 if first else new[prev[m]]
+                for t in range(len(groups)):
+                    c = flat[m, groups[t]]
+                    if c >= sizes[t]: return False
+                    v = v * sizes[t] + c
+                out[m] = v; seen[v] = True
     return True
 
 @njit(cache=_CACHE)
-def _rank_pass(ids, new, out, first):
-    "out[m] = new[ids[m]], the final id; first[id] = the first pair that has it."
-    for m in range(len(ids)):
-        r = new[ids[m]]; out[m] = r
-        if first[r] < 0: first[r] = m
+def _rank_pass(ids, new, out, first, lengths, N):
+    "out[m] = new[ids[m]], the final id (0 for padding); first[id] = the first pair that has it."
+    for b in range(len(lengths)):
+        L = lengths[b]
+        for i in range(N):
+            base = (b * N + i) * N
+            if i >= L:
+                out[base:base + N] = 0; continue
+            out[base + L:base + N] = 0
+            for m in range(base, base + L):
+                r = new[ids[m]]; out[m] = r
+                if first[r] < 0: first[r] = m
 
-def _joint_codes_cpu(codes: np.ndarray, groups, sizes, limit: int) -> tuple:
-    "`joint_codes` on the CPU: renumbering stages as compiled passes over the pairs (at most 2²⁰ values a stage: the ids do not depend on it)."
+def _joint_codes_cpu(codes: np.ndarray, groups, sizes, limit: int, lengths: np.ndarray) -> tuple:
+    "`joint_codes` on the CPU: renumbering stages as compiled passes over the unpadded pairs (at most 2²⁰ values a stage: the ids do not depend on it)."
     flat, limit = np.ascontiguousarray(codes).reshape(-1, codes.shape[-1]), min(limit, 1 << 20)   # (B·N·N, G)
     prev, new, n, t = np.zeros(0, np.int64), np.zeros(1, np.int64), 1, 0
     while t < len(groups):                                            # a stage: groups while the radix stays under limit
@@ -157,17 +178,18 @@ def _joint_codes_cpu(codes: np.ndarray, groups, sizes, limit: int) -> tuple:
             n *= sizes[groups[t]]; stage.append(groups[t]); t += 1
             if t == len(groups) or n * sizes[groups[t]] > limit: break
         out, seen = np.empty(len(flat), np.int64), np.zeros(n, np.bool_)
-        if not _radix_pass(flat, np.array(stage, np.int64), np.array([sizes[g] for g in stage], np.int64), prev, new, out, seen):
+        if not _radix_pass(flat, np.array(stage, np.int64), np.array([sizes[g] for g in stage], np.int64), prev, new, out, seen, lengths, codes.shape[1]):
             raise ValueError(f'pair codes out of range in groups {[g for g in stage if flat[:, g].max() >= sizes[g]]}')
         u = np.flatnonzero(seen)                                      # the values that occur, sorted
         new = np.full(n, -1, np.int64); new[u] = np.arange(len(u))
         prev, n = out, len(u)
     ids, first = np.empty(len(flat), np.int64), np.full(n, -1, np.int64)
-    _rank_pass(prev, new, ids, first)
+    _rank_pass(prev, new, ids, first, lengths, codes.shape[1])
     return torch.from_numpy(ids.reshape(codes.shape[:3])), torch.from_numpy(flat[first][:, list(groups)].astype(np.int64))
 
 def pair_index(codes,                 # (B, N, N, G) uint8 pair codes (torch or numpy), masked as in `mask_pairs`
-               config: BeatBertConfig
+               config: BeatBertConfig,
+               lengths=None           # (B,) beats of each window (the rest padding: coded 0, never read); None: all N
               ) -> PairIndex:
     "Joint codes and vocabularies of every pair block of a batch: compute once per batch, reuse in every pair layer."
     codes = torch.as_tensor(codes)
@@ -178,9 +200,9 @@ def pair_index(codes,                 # (B, N, N, G) uint8 pair codes (torch or 
         top = codes.amax(dim=(0, 1, 2)).long().cpu()
         bad = [g for g, (m, K) in enumerate(zip(top.tolist(), config.pair_sizes)) if m >= K]
         if bad: raise ValueError(f'pair codes out of range in groups {bad}')
-    out = [joint_codes(codes, b, config.pair_sizes) for b in config.pair_blocks]
+    out = [joint_codes(codes, b, config.pair_sizes, lengths=lengths) for b in config.pair_blocks]
     idx, vocab = tuple(i for i, _ in out), tuple(v for _, v in out)
-    cols = window_columns(idx, [len(v) for v in vocab]) if codes.device.type == 'cpu' and idx else ()
+    cols = window_columns(idx, [len(v) for v in vocab], lengths) if codes.device.type == 'cpu' and idx else ()
     return PairIndex(idx, vocab, config.pair_blocks, cols)
 
 # %% ../nbs/07_model.ipynb #b99b2065
@@ -281,6 +303,7 @@ class Attention(nn.Module):
         else:
             mask = None if pad is None else ~pad[:, None, None, :]            # (B, 1, 1, N) True where attending is allowed
             y = F.scaled_dot_product_attention(qr, kr, v, attn_mask=mask, dropout_p=p)   # (B, H, N, D)
+            if pad is not None: y = y.masked_fill(pad[:, None, :, None], 0.)   # a padded beat attends to nothing, as in `pair_attention`
         y = y.transpose(1, 2).reshape(B, N, C)                                 # (B, N, C) heads side by side
         return self.resid_drop(self.proj(y))
 
@@ -353,7 +376,7 @@ class BeatBert(nn.Module):
         f = bits.to(self.embed.weight.dtype).masked_fill(masked[..., None], 0.)     # (B, N, F) a hidden beat's bits: gone
         x = self.drop(torch.where(masked[..., None], self.mask_emb, self.embed(f)))  # (B, N, C)
         index = None if codes is None or not self.config.pair_layers else codes if isinstance(codes, PairIndex) \
-            else pair_index(codes, self.config).to(bits.device)                     # raw codes: indexed here, once for all layers
+            else pair_index(codes, self.config, None if pad is None else pad_columns(pad.cpu())).to(bits.device)   # raw codes: indexed here, once for all layers
         rot = rotary(N, self.config.d_head, self.config.rotary_periods, bits.device) if self.config.rel_pos == 'metrical' else None
         for block in self.blocks: x = block(x, rot, index, pad, attn_logits)        # (B, N, C)
         return self.ln_f(x)                                                         # (B, N, C)

@@ -44,7 +44,7 @@ def pair_attention_reference(q, k, v,    # (B, H, N, D) turned queries (scaled),
                              qp,         # (B, H, N, D) queries as they read pair embeddings (not turned)
                              Ek, Ev,     # per block (H, n_b, D): key-side and value-side embedding of each joint code
                              idx,        # per block (B, N, N) int64 joint codes
-                             pad=None,   # (B, N) bool: padded beats, never attended to
+                             pad=None,   # (B, N) bool: padded beats, never attended to; their own rows are 0
                              keep=None,  # (B, H, N, N) bool dropout mask, None for none
                              p: float = 0.  # dropout probability the mask was drawn with
                             ) -> torch.Tensor:  # (B, H, N, D)
@@ -54,7 +54,8 @@ def pair_attention_reference(q, k, v,    # (B, H, N, D) turned queries (scaled),
     a = logits.softmax(-1)                                                             # (B, H, N, N)
     if keep is not None: a = a * keep / (1 - p)
     y = a @ v                                                                          # (B, H, N, D)
-    return y + pair_values(a, Ev, idx) if len(Ev) else y
+    y = y + pair_values(a, Ev, idx) if len(Ev) else y
+    return y if pad is None else y.masked_fill(pad[:, None, :, None], 0.)           # a padded beat attends to nothing
 
 # %% ../nbs/07a_pair_attention.ipynb #8e5b119b
 def drop_mask(shape, p: float, device=None, out=None) -> torch.Tensor:
@@ -94,8 +95,9 @@ def _torch_fwd(ctx, q, k, v, qp, pad, p, n_blocks, *rest):
             bn[b].zero_().scatter_add_(-1, ix[b].expand(H, N, N), A)
             y[b].baddbmm_(bn[b], E)                                   # (H, N, D) + Σ_u bins[u] E[u]
         if p > 0: y[b].mul_(1 / (1 - p))
+        if pad is not None: y[b].masked_fill_(pad[b][None, :, None], 0.)   # a padded beat's own row: 0
     ctx.save_for_backward(q, k, v, qp, P, drop, *Ek, *Ev, *idx, *bins)
-    ctx.p, ctx.n_blocks = p, n_blocks
+    ctx.p, ctx.n_blocks, ctx.pad = p, n_blocks, pad
     return y
 
 # %% ../nbs/07a_pair_attention.ipynb #88c14b69
@@ -110,6 +112,7 @@ def _torch_bwd(ctx, gy):
     gA, tmp, buf = q.new_empty(H, N, N), q.new_empty(H, N, N), [q.new_empty(H, N, E.shape[1]) for E in Ek]
     gT_, zero = q.new_empty(H, D, N), q.new_zeros(())                # (H, D, N): products with the N × N side untransposed
     gy = gy.contiguous() * (1 / (1 - p))                              # the dropout's scale, once
+    if ctx.pad is not None: gy.masked_fill_(ctx.pad[:, None, :, None], 0.)   # padded beats' rows are 0: no gradient
     for b in range(B):
         torch.bmm(gy[b], v[b].transpose(1, 2), out=gA)                # (H, N, N) d loss / d weights
         for s, (E, ix) in enumerate(zip(Ev, idx)):
@@ -283,14 +286,14 @@ def _scatter2_rows(ix, b, i, AT, CT, out_a, out_c, H):
                 out_a[c, h] += AT[j, h]; out_c[c, h] += CT[j, h]
 
 @njit(cache=_CACHE)
-def _window_columns(ix, off, n, cols, gmap, nw):
-    "Number the codes each window uses 0, 1, … in the order of their columns: cols[s, b] every pair's window column, gmap[b, u] the table column of window column u, nw[b] how many."
+def _window_columns(ix, off, n, cols, gmap, nw, lengths):
+    "Number the codes each window uses 0, 1, … in the order of their columns: cols[s, b] every pair's window column, gmap[b, u] the table column of window column u, nw[b] how many; pairs past lengths[b] are left alone."
     for b in range(cols.shape[1]):                               # one thread: it runs in the data loader's processes
-        col = np.full(n, -1, np.int64)                           # table column -> window column; -1: not in this window
+        col, L = np.full(n, -1, np.int64), lengths[b]            # table column -> window column; -1: not in this window
         for s in range(len(ix)):
             r, o = ix[s][b], off[s]
-            for i in range(r.shape[0]):
-                for j in range(r.shape[1]): col[o + r[i, j]] = 0
+            for i in range(L):
+                for j in range(L): col[o + r[i, j]] = 0
         u = 0
         for c in range(n):
             if col[c] == 0:
@@ -298,12 +301,13 @@ def _window_columns(ix, off, n, cols, gmap, nw):
         nw[b] = u
         for s in range(len(ix)):
             r, o, out = ix[s][b], off[s], cols[s, b]
-            for i in range(r.shape[0]):
-                for j in range(r.shape[1]): out[i, j] = col[o + r[i, j]]
+            for i in range(L):
+                for j in range(L): out[i, j] = col[o + r[i, j]]
 
-def window_columns(idx,        # per block (B, N, N) int joint codes
-                   sizes        # per block, its number of codes n_b
-                  ) -> tuple:   # (S, B, N, N) int32 window columns, (B, n) int64 their table columns, (B,) int64 how many
+def window_columns(idx,          # per block (B, N, N) int joint codes
+                   sizes,         # per block, its number of codes n_b
+                   lengths=None   # (B,) int: the kernels read window b's first lengths[b] rows and columns (`pad_columns`); None: all
+                  ) -> tuple:     # (S, B, N, N) int32 window columns (0 past the lengths), (B, n) int64 their table columns, (B,) int64 how many
     "Each window's codes numbered 0, 1, … in table order (blocks side by side): what the CPU kernels index with; computed once per batch."
     idx = [torch.as_tensor(i) for i in idx]
     if not idx: raise ValueError('window_columns needs at least one block')
@@ -311,8 +315,10 @@ def window_columns(idx,        # per block (B, N, N) int joint codes
         lo, hi = int(i.min()), int(i.max())
         if lo < 0 or hi >= n_s: raise ValueError(f'block {s}: codes {lo}-{hi} for {n_s} codes')
     (B, N, _), n = idx[0].shape, int(sum(sizes))
-    cols, gmap, nw = torch.empty(len(idx), B, N, N, dtype=torch.int32), torch.zeros(B, n, dtype=torch.int64), torch.empty(B, dtype=torch.int64)
-    _window_columns(tuple(i.contiguous().numpy() for i in idx), np.cumsum([0] + list(sizes)[:-1]), n, cols.numpy(), gmap.numpy(), nw.numpy())
+    L = np.full(B, N, np.int64) if lengths is None else np.asarray(torch.as_tensor(lengths), np.int64)
+    if L.shape != (B,) or (L < 1).any() or (L > N).any(): raise ValueError(f'lengths must be {B} window lengths in 1..{N}, not {L.tolist()}')
+    cols, gmap, nw = torch.zeros(len(idx), B, N, N, dtype=torch.int32), torch.zeros(B, n, dtype=torch.int64), torch.empty(B, dtype=torch.int64)
+    _window_columns(tuple(i.contiguous().numpy() for i in idx), np.cumsum([0] + list(sizes)[:-1]), n, cols.numpy(), gmap.numpy(), nw.numpy(), L)
     return cols, gmap, nw
 
 @njit(inline='always')
@@ -328,27 +334,28 @@ def _window_table(ET, cols, out):
 def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D, N) turned keys, values; queries
               EkT, EvT,          # (H, D, n) every block's embeddings side by side
               ix, gmap, nw,      # (S, B, N, N) int32 window columns (`_window_columns`); (B, n) their columns in EkT; (B,) how many
-              pad,               # (B, N) bool
-              ncol,              # (B,) int64: columns up to the last unpadded one (padded columns past it add exact zeros: skipped)
+              pad,               # (B, N) bool: padded beats, never attended to; their rows are skipped (y's stay 0, P's unwritten)
+              ncol,              # (B,) int64: rows and columns up to the last unpadded beat (padded columns past it add exact zeros)
               seed, t, scale,    # dropout: seed, threshold (0: none), 1 / (1 - p)
-              R,                 # row chunks per window: B·R tasks
+              R,                 # row chunks per window: B·R tasks, task r·B + b (`_row_chunks`)
               fast,              # exp by `_exp_row` (float32); else math.exp (float64: gradcheck)
               heads,             # (0, …, H − 1): a tuple, so that H is known when the kernel is compiled
-              P, y):             # out: (B, H, N, N) weights before dropout, negated where dropped; (B, H, N, D)
+              P, y):             # out: (B, H, N, N) weights before dropout, negated where dropped; (B, H, N, D), zeroed
     "Every row of every head in one pass: table rows, logits, softmax, dropout, values and binned pair embeddings."
     B, _, N, D = q.shape
     H = len(heads)
-    rows = (N + R - 1) // R
     for task in prange(B * R):
-        b, r = task // R, task % R
-        n, L = nw[b], ncol[b]                                    # the codes this window uses; its columns
+        r, b = task // B, task % B
+        n, L = nw[b], ncol[b]                                    # the codes this window uses; its rows and columns
+        rows = (L + R - 1) // R
         EkW, EvW = np.empty((H, D, n), q.dtype), np.empty((H, D, n), q.dtype)
         _window_table(EkT, gmap[b, :n], EkW); _window_table(EvT, gmap[b, :n], EvW)
         l, A, AT, LT = np.empty(N, q.dtype), np.empty((H, N), q.dtype), np.empty((N, H), q.dtype), np.empty((N, H), q.dtype)
         TH, T, bins, BH = np.empty((H, n), q.dtype), np.empty((n, H), q.dtype), np.empty((n, H), q.dtype), np.empty((H, n), q.dtype)
         keep, ebits = np.ones(N, np.bool_), np.empty(N, np.int32)
         z, one, sc, ninf = q.dtype.type(0), q.dtype.type(1), q.dtype.type(scale), q.dtype.type(-np.inf)
-        for i in range(r * rows, min(N, (r + 1) * rows)):
+        for i in range(r * rows, min(L, (r + 1) * rows)):
+            if pad[b, i]: continue                               # a padded beat attends to nothing: its row of y stays 0
             for h in range(H): _table_row(qp[b, h, i], EkW[h], TH[h])   # (H, n) q_i · E[u]
             _heads_last(TH, T, H)                                 # (n, H): a code's heads side by side
             _gather_rows(ix, b, i, T, LT[:L], H)                 # (L, H) pair logits
@@ -385,24 +392,24 @@ def _np(t: torch.Tensor) -> np.ndarray: return t.detach().numpy()
 
 def pad_columns(pad: torch.Tensor   # (B, N) bool padded beats
                ) -> torch.Tensor:   # (B,) int64
-    "Columns the kernels read in each window: up to its last unpadded beat (at least 1); a padded column past it adds exact zeros."
+    "Rows and columns the kernels read in each window: up to its last unpadded beat (at least 1); a padded column past it adds exact zeros."
     return ((~pad) * torch.arange(1, pad.shape[1] + 1)).amax(1).clamp(min=1)
 
 # %% ../nbs/07a_pair_attention.ipynb #6af94048
 @njit(parallel=True, fastmath=_FAST, cache=_CACHE)
 def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, gmap, nw,     # as `_pair_fwd`, P its weights (negated where dropped)
               gy,                                             # (B, H, N, D) d loss / d y, times 1 / (1 - p)
-              ncol,                                           # (B,) int64 columns, as `_pair_fwd`
+              pad, ncol,                                      # (B, N) bool, (B,) int64 rows and columns, as `_pair_fwd`
               R, heads,                                       # row chunks per window; (0, …, H − 1)
-              gq, gqp,                                        # out: (B, H, N, D)
+              gq, gqp,                                        # out, zeroed: (B, H, N, D) (a padded beat's rows stay 0)
               gkT, gvT, gEkT, gEvT):                          # out, zeroed: (B·R, H, D, N), (B·R, H, D, n) per task
     "The gradients of `_pair_fwd`, row by row, its bins recomputed, its dropout mask read from the signs of P."
     B, _, N, D = q.shape
     H = len(heads)
-    rows = (N + R - 1) // R
     for task in prange(B * R):
-        b, r = task // R, task % R
+        r, b = task // B, task % B
         n, cols, L = nw[b], gmap[b, :nw[b]], ncol[b]
+        rows = (L + R - 1) // R
         EkW, EvW = np.empty((H, D, n), q.dtype), np.empty((H, D, n), q.dtype)
         _window_table(EkT, cols, EkW); _window_table(EvT, cols, EvW)
         gEkW, gEvW = np.zeros((H, D, n), q.dtype), np.zeros((H, D, n), q.dtype)   # this task's, added into gEkT, gEvT at its end
@@ -411,7 +418,8 @@ def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, gmap, nw,     # as `_pair_fwd`, P 
         TH, T = np.empty((H, n), q.dtype), np.empty((n, H), q.dtype)
         bins, gbins, BH, GH = np.empty((n, H), q.dtype), np.empty((n, H), q.dtype), np.empty((H, n), q.dtype), np.empty((H, n), q.dtype)
         z = q.dtype.type(0)
-        for i in range(r * rows, min(N, (r + 1) * rows)):
+        for i in range(r * rows, min(L, (r + 1) * rows)):
+            if pad[b, i]: continue                               # its row of y is 0: no gradient
             for h in range(H): _table_row(gy[b, h, i], EvW[h], TH[h])   # (H, n) d loss / d bins
             _heads_last(TH, T, H)
             _gather_rows(ix, b, i, T, LT[:L], H)
@@ -457,8 +465,8 @@ def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, gmap, nw,     # as `_pair_fwd`, P 
 
 # %% ../nbs/07a_pair_attention.ipynb #3e03db5c
 def _row_chunks(B: int) -> int:
-    "Row chunks per window so that every thread of the kernels gets two tasks or more."
-    return max(1, -(-2 * kernel_threads() // B))
+    "Row chunks per window: a multiple of the kernels' threads (each gets an equal share of every window's rows) and two tasks or more per thread."
+    return kernel_threads() * max(1, -(-2 // B))
 
 class _PairAttentionCPU(torch.autograd.Function):
     "`pair_attention_reference` in the fused kernels `_pair_fwd`, `_pair_bwd`; dropout drawn by hashing."
@@ -467,19 +475,19 @@ class _PairAttentionCPU(torch.autograd.Function):
         Ek, Ev, idx = rest[:n_blocks], rest[n_blocks:2 * n_blocks], rest[2 * n_blocks:]
         B, H, N, D = q.shape
         sizes, R = [E.shape[1] for E in Ek], _row_chunks(B)
-        wcols = window_columns(idx, sizes) if wcols is None else wcols               # each window's own codes
+        pad = torch.zeros(B, N, dtype=torch.bool) if pad is None else pad.contiguous()
+        ncol = pad_columns(pad)                                                       # (B,) the rows and columns the kernels read
+        wcols = window_columns(idx, sizes, ncol) if wcols is None else wcols         # each window's own codes
         if tuple(wcols[0].shape) != (n_blocks, B, N, N) or wcols[1].shape[1] != sum(sizes):
             raise ValueError(f'window columns {tuple(wcols[0].shape)}, {tuple(wcols[1].shape)} do not fit {n_blocks} blocks of {B} windows of {N} beats, {sum(sizes)} codes')
         EkT, EvT = (torch.cat(E, 1).transpose(1, 2).contiguous() for E in (Ek, Ev))  # (H, D, n) all blocks side by side
         kT, vT = k.transpose(2, 3).contiguous(), v.transpose(2, 3).contiguous()     # (B, H, D, N)
         seed, t = (int(torch.randint(1 << 32, ())), drop_threshold(p)) if p > 0 else (0, 0)
-        pad = torch.zeros(B, N, dtype=torch.bool) if pad is None else pad.contiguous()
-        ncol = pad_columns(pad)                                                       # (B,) the columns the kernels read
-        P, y = q.new_empty(B, H, N, N), torch.empty_like(v)
+        P, y = q.new_empty(B, H, N, N), torch.zeros_like(v)                          # padded beats' rows of y: 0, not computed
         _launch(_pair_fwd, *map(_np, (q, kT, vT, qp, EkT, EvT)), *map(_np, wcols), _np(pad), ncol.numpy(), seed, t,
                 1 / (1 - p), R, q.dtype == torch.float32, tuple(range(H)), P.numpy(), y.numpy())
         ctx.save_for_backward(q, kT, vT, qp, P, EkT, EvT)
-        ctx.sizes, ctx.cols, ctx.p, ctx.ncol = sizes, tuple(map(_np, wcols)), p, ncol.numpy()
+        ctx.sizes, ctx.cols, ctx.p, ctx.pad, ctx.ncol = sizes, tuple(map(_np, wcols)), p, _np(pad), ncol.numpy()
         return y
 
     @staticmethod
@@ -488,12 +496,12 @@ class _PairAttentionCPU(torch.autograd.Function):
         (B, H, N, D), n = q.shape, EkT.shape[2]
         R = _row_chunks(B)
         gy = gy.contiguous() * (1 / (1 - ctx.p))                                      # the dropout's scale, once
-        gq, gqp = torch.empty_like(q), torch.empty_like(q)
+        gq, gqp = torch.zeros_like(q), torch.zeros_like(q)                          # padded beats' rows: 0, not computed
         gkT, gvT = q.new_zeros(B * R, H, D, N), q.new_zeros(B * R, H, D, N)          # per task, summed below
         gEkT, gEvT = q.new_zeros(B * R, H, D, n), q.new_zeros(B * R, H, D, n)
         _launch(_pair_bwd, *map(_np, (q, kT, vT, qp, EkT, EvT, P)), *ctx.cols,
-                _np(gy), ctx.ncol, R, tuple(range(H)), *map(_np, (gq, gqp, gkT, gvT, gEkT, gEvT)))
-        gk, gv = (g.view(B, R, H, D, N).sum(1).transpose(2, 3) for g in (gkT, gvT))   # (B, H, N, D)
+                _np(gy), ctx.pad, ctx.ncol, R, tuple(range(H)), *map(_np, (gq, gqp, gkT, gvT, gEkT, gEvT)))
+        gk, gv = (g.view(R, B, H, D, N).sum(0).transpose(2, 3) for g in (gkT, gvT))   # (B, H, N, D): task r·B + b
         gEk, gEv = (g.sum(0).transpose(1, 2).split(ctx.sizes, 1) for g in (gEkT, gEvT))   # per block (H, n_b, D)
         return (gq, gk, gv, gqp, None, None, None, None, *gEk, *gEv, *[None] * len(ctx.sizes))
 

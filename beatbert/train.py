@@ -203,7 +203,7 @@ def masked_index(corpus: Corpus, wins: list, masked: torch.Tensor, mc: BeatBertC
     N = masked.shape[1]
     codes, m = np.zeros((len(wins), N, N, len(PAIR_GROUPS)), np.uint8), masked.numpy()
     for j, (s, a, e) in enumerate(wins): fill_codes(corpus_song_pairs(corpus, s), a, e - a, m[j, :e - a], codes[j])
-    return pair_index(codes, mc)
+    return pair_index(codes, mc, [e - a for _, a, e in wins])                 # pairs past a window's end: padding, not coded
 
 def make_batch(sb: StepBatches, step: int) -> dict:
     "The batch of `step`: a pure function of the seed and the step."

@@ -12,7 +12,10 @@ small (d 128, 4 layers, 4 heads). For every model and worker count the two arms 
 `--steps` steps each, a fresh model and DataLoader per segment; a step's time is the loop's wall time from one step to
 the next (the batch's wait included), the first `--warmup` steps of a segment dropped (worker start-up). Both arms
 see the same batches (a function of seed and step), so their masked beats are the same and the beats/s ratio is the
-inverse of the time ratio. Figures are medians over the kept steps of all rounds.
+inverse of the time ratio. ms/step is the median over the kept steps of all rounds; masked beats/s is all their
+masked beats over all their seconds (throughput, as a run sees it), and the ratio's range over rounds is printed beside
+it (a round: one segment of each arm, next to each other in time; this VM's speed drifts by a third between minutes).
+For a verdict use enough steps: `--rounds 4 --steps 30` (about 40 s a worker count).
 
 The split (one arm at a time, in-process: workers 0, one thread): batch making (windows, masks, hidden inputs), pair
 codes (`masked_index`: the window codes masked, the joint codes), the pair layer (the pair-attention kernels' forward
@@ -84,13 +87,17 @@ def segment(corpus: Path, model: str, pairs: bool, workers: int, steps: int, dev
 
 
 def throughput(corpus, model, workers, steps, rounds, warmup, device) -> dict:
-    "Both arms alternating, `rounds` segments each: {arm: (median s/step, masked beats/s)}."
-    kept = {'pairs': ([], []), 'nopairs': ([], [])}
+    "Both arms alternating, `rounds` segments each: {arm: (median s/step, masked beats/s)}, 'rounds': each round's beats/s ratio."
+    kept, per_round = {'pairs': ([], []), 'nopairs': ([], [])}, []
     for r in range(rounds):
+        rate = {}
         for arm in (('pairs', 'nopairs') if r % 2 == 0 else ('nopairs', 'pairs')):
             sec, sc = segment(corpus, model, arm == 'pairs', workers, steps + warmup, device)
             kept[arm][0].extend(sec[warmup:]); kept[arm][1].extend(sc[warmup:])
-    return {arm: (float(np.median(s)), float(np.median(np.array(b) / np.array(s)))) for arm, (s, b) in kept.items()}
+            rate[arm] = np.sum(sc[warmup:]) / np.sum(sec[warmup:])
+        per_round.append(rate['pairs'] / rate['nopairs'])       # two segments next to each other in time: the VM's drift cancels
+    out = {arm: (float(np.median(s)), float(np.sum(b) / np.sum(s))) for arm, (s, b) in kept.items()}   # beats/s: all beats over all seconds
+    return out | {'rounds': per_round}
 
 
 def split(corpus, model, steps, warmup, device) -> dict:
@@ -133,9 +140,10 @@ def split(corpus, model, steps, warmup, device) -> dict:
 def report(tag, model, workers, res) -> float:
     "Print one line of figures and the ratio; the ratio of beats/s."
     (sp, bp), (sn, bn) = res['pairs'], res['nopairs']
-    ratio = bp / bn
+    ratio, rr = bp / bn, res['rounds']
     print(f'{tag:<5} {model:<5} workers {workers}: pairs {sp * 1e3:7.1f} ms/step {bp:8.0f} masked beats/s | '
-          f'nopairs {sn * 1e3:7.1f} ms/step {bn:8.0f} masked beats/s | pairs/nopairs beats/s {ratio:.2f}', flush=True)
+          f'nopairs {sn * 1e3:7.1f} ms/step {bn:8.0f} masked beats/s | pairs/nopairs beats/s {ratio:.2f} '
+          f'(rounds {min(rr):.2f}-{max(rr):.2f})', flush=True)
     return ratio
 
 
