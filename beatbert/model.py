@@ -90,10 +90,16 @@ class PairIndex:
     cols: tuple = ()  # on the CPU, `window_columns` of idx: each window's codes renumbered, what the CPU kernels read
 
     @property
-    def shape(self) -> tuple: return tuple(self.idx[0].shape) if self.idx else ()
+    def shape(self) -> tuple: return tuple(self.idx[0].shape) if self.idx else tuple(self.cols[0].shape[1:]) if self.cols else ()
     def to(self, device) -> PairIndex:
+        if torch.device(device).type != 'cpu' and self.cols and not self.idx:
+            raise ValueError(f"this pair index holds only the CPU kernels' window columns (`for_kernels`); for {device} make it with `pair_index`")
         return PairIndex(tuple(i.to(device) for i in self.idx), tuple(v.to(device) for v in self.vocab), self.blocks,
                          self.cols if torch.device(device).type == 'cpu' else ())
+    def for_kernels(self) -> PairIndex:
+        "What the CPU kernels read (window columns, vocabularies), without the joint codes: two thirds of the bytes less to move."
+        if not self.cols: raise ValueError('this pair index has no window columns (it was made or moved off the CPU)')
+        return PairIndex((), self.vocab, self.blocks, self.cols)
     def nbytes(self) -> int: return sum(i.numel() * i.element_size() for i in self.idx + self.cols)
 
 def joint_codes(codes: torch.Tensor,   # (B, N, N, G) uint8 pair codes
@@ -287,6 +293,7 @@ class Attention(nn.Module):
         q, _, _, qr, kr = self.heads(x, rot)
         content = (qr * self.d_head ** -0.5) @ kr.transpose(-1, -2)             # (B, H, N, N)
         if not (self.pairs and index is not None): return content, torch.zeros_like(content)
+        if not index.idx: raise ValueError("the pair logits need the joint codes: this index was made `for_kernels`; use `pair_index`'s")
         return content, pair_logits(q, self.block_tables(self.pair_key, index), index.idx)
 
     def forward(self, x: torch.Tensor,       # (B, N, C) the residual stream, normalised

@@ -488,6 +488,7 @@ class _PairAttentionCPU(torch.autograd.Function):
                 1 / (1 - p), R, q.dtype == torch.float32, tuple(range(H)), P.numpy(), y.numpy())
         ctx.save_for_backward(q, kT, vT, qp, P, EkT, EvT)
         ctx.sizes, ctx.cols, ctx.p, ctx.pad, ctx.ncol = sizes, tuple(map(_np, wcols)), p, _np(pad), ncol.numpy()
+        ctx.n_idx = len(idx)                                                          # 0 when given the window columns alone
         return y
 
     @staticmethod
@@ -503,24 +504,26 @@ class _PairAttentionCPU(torch.autograd.Function):
                 _np(gy), ctx.pad, ctx.ncol, R, tuple(range(H)), *map(_np, (gq, gqp, gkT, gvT, gEkT, gEvT)))
         gk, gv = (g.view(R, B, H, D, N).sum(0).transpose(2, 3) for g in (gkT, gvT))   # (B, H, N, D): task r·B + b
         gEk, gEv = (g.sum(0).transpose(1, 2).split(ctx.sizes, 1) for g in (gEkT, gEvT))   # per block (H, n_b, D)
-        return (gq, gk, gv, gqp, None, None, None, None, *gEk, *gEv, *[None] * len(ctx.sizes))
+        return (gq, gk, gv, gqp, None, None, None, None, *gEk, *gEv, *[None] * ctx.n_idx)
 
 # %% ../nbs/07a_pair_attention.ipynb #e78b8374
 def _pair_apply(fn, q, k, v, qp, Ek, Ev, idx, pad=None, p: float = 0., cols=None) -> torch.Tensor:
     "Call the autograd function `fn` (`_PairAttentionCPU`, given `cols` or not, or `_PairAttention`) on contiguous tensors."
-    if not len(Ek) == len(Ev) == len(idx): raise ValueError(f'{len(Ek)}, {len(Ev)} tables for {len(idx)} index blocks')
+    blocks = len(idx) if len(idx) or cols is None else len(cols[0])                  # without joint codes: the window columns' blocks
+    if not len(Ek) == len(Ev) == blocks: raise ValueError(f'{len(Ek)}, {len(Ev)} tables for {blocks} index blocks')
+    if not len(idx) and len(Ek) and fn is not _PairAttentionCPU: raise ValueError('only the CPU kernels run on window columns alone; give the joint codes')
     q, k, v, qp = (t.contiguous() for t in (q, k, v, qp))
-    head = (q, k, v, qp, pad, float(p), len(idx)) + ((cols,) if fn is _PairAttentionCPU else ())
+    head = (q, k, v, qp, pad, float(p), len(Ek)) + ((cols,) if fn is _PairAttentionCPU else ())
     return fn.apply(*head, *(E.contiguous() for E in list(Ek) + list(Ev)), *(i.contiguous() for i in idx))
 
 def pair_attention(q, k, v,      # (B, H, N, D) turned queries (scaled), turned keys, values
                    qp,           # (B, H, N, D) queries as they read pair embeddings
                    Ek, Ev,       # per block (H, n_b, D) embeddings of the joint codes
-                   idx,          # per block (B, N, N) int64 joint codes
+                   idx,          # per block (B, N, N) int64 joint codes; () on CPU given `cols` (`PairIndex.for_kernels`)
                    pad=None,     # (B, N) bool padded beats
                    p: float = 0.,# dropout on the attention weights
                    cols=None     # `window_columns(idx, …)` if computed already (the CPU kernels' index; made here if None)
                   ) -> torch.Tensor:   # (B, H, N, D)
     "Softmax attention whose logits gain the gathered pair terms and whose values gain the binned pair embeddings."
-    cpu = q.device.type == 'cpu' and len(idx) > 0 and q.dtype in (torch.float32, torch.float64)
+    cpu = q.device.type == 'cpu' and len(Ek) > 0 and q.dtype in (torch.float32, torch.float64)
     return _pair_apply(_PairAttentionCPU if cpu else _PairAttention, q, k, v, qp, Ek, Ev, idx, pad, p, cols if cpu else None)

@@ -171,10 +171,12 @@ class StepBatches(torch.utils.data.Dataset):
     "The training batch of every step, a function of (seed, step): windows, masks, hidden inputs, masked pair codes."
     def __init__(self, corpus: Corpus, split: str, batch_size: int, length: int, strategy: str, rate: float,
                  seed: int, pairs: bool, first_step: int = 0, steps: int = 0, model_config: BeatBertConfig | None = None,
-                 rank: int = 0, world: int = 1):   # this process's share of every batch (`rank_share`)
+                 rank: int = 0, world: int = 1,    # this process's share of every batch (`rank_share`)
+                 kernels_only: bool = False):      # the pair index as the CPU kernels read it (`PairIndex.for_kernels`)
         self.w = BeatWindows(corpus, split, length, 'random', seed, pairs=pairs)
         self.c, self.B, self.strategy, self.rate, self.seed, self.pairs = corpus, batch_size, strategy, rate, seed, pairs
         self.first, self.steps, self.mc, self.rank, self.world = first_step, steps, model_config, rank, world
+        self.kernels_only = kernels_only
         n = np.array([corpus.n_beats(s) for s in self.w.songs], float)
         self.p = n / n.sum()                                              # songs drawn in proportion to their beats
     def __len__(self): return self.steps - self.first
@@ -221,7 +223,9 @@ def make_batch(sb: StepBatches, step: int) -> dict:
     masked = choose_masked(b['pad'], bim, sb.strategy, sb.rate, g)
     out = {'targets': b['bits'], 'inputs': hide_inputs(b['bits'], masked), 'masked': masked, 'pad': b['pad'], 'step': step}
     out, wins = rank_share(out, wins, sb.rank, sb.world)                        # one process: the whole batch
-    if sb.pairs: out['index'] = masked_index(sb.c, wins, out['masked'], sb.mc)
+    if sb.pairs:
+        out['index'] = masked_index(sb.c, wins, out['masked'], sb.mc)
+        if sb.kernels_only: out['index'] = out['index'].for_kernels()          # no joint codes to move between processes
     return out
 
 # %% ../nbs/08_pretrain.ipynb #b4700288
@@ -420,7 +424,7 @@ def train(run, tc: TrainConfig, mc: BeatBertConfig, progress: bool = True, stop_
     if world > 1: model = torch.nn.parallel.DistributedDataParallel(raw, device_ids=[dev.index] if dev.type == 'cuda' else None)
     pairs = bool(mc.pair_layers)
     data = StepBatches(corpus, 'train', tc.batch_size, tc.window, tc.mask_strategy, tc.mask_rate, tc.seed, pairs,
-                       start, tc.steps, mc, rank, world)
+                       start, tc.steps, mc, rank, world, kernels_only=dev.type == 'cpu')
     dl = torch.utils.data.DataLoader(data, batch_size=None, shuffle=False, num_workers=tc.workers,
                                      multiprocessing_context='spawn' if tc.workers else None, persistent_workers=False)
     with threads_set(*train_threads(tc, pairs, torch.get_num_threads())):
