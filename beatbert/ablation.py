@@ -54,7 +54,7 @@ class Plan:
     seeds: tuple = (0, 1, 2)      # pretraining seeds (and fine-tuning seeds, paired)
     seconds: float = 180.         # calibrated training seconds of a run with budget 'time'
     budget_hours: float = 3.      # the whole plan, estimated from the calibration
-    calibrate_steps: int = 20     # steps timed per distinct model (after 3 warm-up steps)
+    calibrate_steps: int = 100    # steps timed per distinct model (after 3 warm-up steps)
     device: str = 'cpu'
     threads: int = 0              # torch threads; 0: torch's default
     train: dict = field(default_factory=dict)      # TrainConfig fields of every run
@@ -193,7 +193,7 @@ def calibrate_model(mc: BeatBertConfig, tc: TrainConfig, folder, steps: int = 20
         sb = StepBatches(corpus, 'train', tc.batch_size, tc.window, tc.mask_strategy, tc.mask_rate, tc.seed, True, 0, 1, mc)
         vocab = tuple(len(v) for v in make_batch(sb, 0)['index'].vocab)
     shutil.rmtree(folder, ignore_errors=True)
-    return dict(seconds=time.perf_counter() - start, step_seconds=float(np.median(np.diff(df.seconds.to_numpy())[2:])), window_seconds=t_valid / max(1, windows),
+    return dict(seconds=time.perf_counter() - start, step_seconds=float(np.mean(np.diff(df.seconds.to_numpy())[2:])), window_seconds=t_valid / max(1, windows),
                 params=model.n_params(), vocab=list(vocab))
 
 # %% ../nbs/12_ablation.ipynb #a19c0161
