@@ -21,12 +21,13 @@ from .train import (TrainConfig, train, load_model, metrics, Baselines, BeatWind
                             StepBatches, make_batch, valid_loss, COPY_LAGS, source_group)
 
 # %% auto #0
-__all__ = ['GROUP_KINDS', 'AXES', 'PlanError', 'Arm', 'Plan', 'load_plan', 'd_ff_for_params', 'arm_config', 'corpus_view',
-           'flops_per_step', 'model_key', 'calibrate_model', 'Run', 'plan_steps', 'arm_corpus', 'test_corpora',
-           'calibrate', 'plan_runs', 'cut_tiers', 'curve', 'stop_reason', 'train_run', 'song_scores', 'test_run',
-           'finetune_run', 'bce_stat', 'count_stat', 'count_metric', 'two_level_bootstrap', 'verdict', 'finding',
-           'run_status', 'runs_table', 'scores_table', 'mean_sd', 'compare_bce', 'compare_tasks', 'task_scores',
-           'comparisons', 'curves_table', 'learning_curves_figure', 'format_runs', 'tabulate', 'run_lock', 'run_plan']
+__all__ = ['GROUP_KINDS', 'CALIBRATION_ROUNDS', 'AXES', 'PlanError', 'Arm', 'Plan', 'load_plan', 'd_ff_for_params', 'arm_config',
+           'corpus_view', 'flops_per_step', 'model_key', 'calibrate_model', 'Run', 'plan_steps', 'arm_corpus',
+           'test_corpora', 'calibrate', 'plan_runs', 'cut_tiers', 'curve', 'stop_reason', 'train_run', 'song_scores',
+           'test_run', 'finetune_run', 'bce_stat', 'count_stat', 'count_metric', 'two_level_bootstrap', 'verdict',
+           'finding', 'run_status', 'runs_table', 'scores_table', 'mean_sd', 'compare_bce', 'compare_tasks',
+           'task_scores', 'comparisons', 'curves_table', 'learning_curves_figure', 'format_runs', 'tabulate',
+           'run_lock', 'run_plan']
 
 # %% ../nbs/12_ablation.ipynb #a19c0111
 class PlanError(BeatbertError):
@@ -178,12 +179,18 @@ def model_key(mc: BeatBertConfig, corpus) -> str:
     "A short name for a model on a corpus: what calibration is kept under."
     return hashlib.sha1(json.dumps([mc.to_dict(), str(corpus)], sort_keys=True).encode()).hexdigest()[:12]
 
-def calibrate_model(mc: BeatBertConfig, tc: TrainConfig, folder, steps: int = 20) -> dict:
-    "Median seconds a training step, seconds an evaluated window, parameters and pair vocabularies of `mc` under `tc`."
+def calibrate_model(mc: BeatBertConfig, tc: TrainConfig, folder, steps: int = 20,
+                    full: bool = True     # False: the step time only (a later turn of `calibrate`)
+                   ) -> dict:
+    "Mean seconds a training step, seconds an evaluated window, parameters and pair vocabularies of `mc` under `tc`."
     folder = Path(folder); shutil.rmtree(folder, ignore_errors=True)
     start = time.perf_counter()
     t = replace(tc, steps=10 ** 6, eval_every=10 ** 6, checkpoint_every=10 ** 6)
     df = train(folder, t, mc, progress=False, stop_at=3 + steps)
+    step = float(np.mean(np.diff(df.seconds.to_numpy())[2:]))
+    if not full:
+        shutil.rmtree(folder, ignore_errors=True)
+        return dict(seconds=time.perf_counter() - start, step_seconds=step)
     model, _ = load_model(folder); model.to(tc.device)
     corpus = Corpus(tc.corpus)
     windows = len(BeatWindows(corpus, 'valid', tc.window, 'tile', pairs=False).items[:64])
@@ -193,7 +200,7 @@ def calibrate_model(mc: BeatBertConfig, tc: TrainConfig, folder, steps: int = 20
         sb = StepBatches(corpus, 'train', tc.batch_size, tc.window, tc.mask_strategy, tc.mask_rate, tc.seed, True, 0, 1, mc)
         vocab = tuple(len(v) for v in make_batch(sb, 0)['index'].vocab)
     shutil.rmtree(folder, ignore_errors=True)
-    return dict(seconds=time.perf_counter() - start, step_seconds=float(np.mean(np.diff(df.seconds.to_numpy())[2:])), window_seconds=t_valid / max(1, windows),
+    return dict(seconds=time.perf_counter() - start, step_seconds=step, window_seconds=t_valid / max(1, windows),
                 params=model.n_params(), vocab=list(vocab))
 
 # %% ../nbs/12_ablation.ipynb #a19c0161
@@ -259,22 +266,31 @@ def test_corpora(plan: Plan, arm: Arm) -> dict:
         out[t] = corpus_view(plan.corpus, Path(plan.out) / 'corpora' / f'test-{t}', tuple(spec.get('include', ())), tuple(spec.get('exclude', ())))
     return out
 
+CALIBRATION_ROUNDS = 4   # every model is timed in this many turns, the models taking turns: the VM's drift falls on all alike
+
 def calibrate(plan: Plan, progress: bool = True) -> dict:
-    "The calibration of every arm's model (cached in OUT/calibration.json, by model and corpus)."
+    "The calibration of every arm's model (cached in OUT/calibration.json, by model and corpus), models timed in turns."
     path = Path(plan.out) / 'calibration.json'
     cache = json.loads(path.read_text()) if path.exists() else {}
-    out = {}
+    todo, keys = {}, {}
     for a in plan.arms:
         mc, corpus = arm_config(plan, a), arm_corpus(plan, a)
         tc = TrainConfig(**(plan.train | dict(corpus=str(corpus), device=plan.device)))
-        key = model_key(mc, json.dumps([str(corpus), asdict(tc)]))
-        if key not in cache:
-            if progress: print(f'calibrating {a.name} ({plan.calibrate_steps} steps)', file=sys.stderr)
-            cache[key] = calibrate_model(mc, tc, Path(plan.out) / 'calibration' / key, plan.calibrate_steps)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix('.tmp'); tmp.write_text(json.dumps(cache, indent=1)); os.replace(tmp, path)   # a kill leaves the old file
-        out[a.name] = cache[key]
-    return out
+        keys[a.name] = key = model_key(mc, json.dumps([str(corpus), asdict(tc)]))
+        if key not in cache: todo.setdefault(key, (a.name, mc, tc))
+    rounds = max(1, min(CALIBRATION_ROUNDS, plan.calibrate_steps))
+    got = {k: [] for k in todo}
+    for r in range(rounds):                                          # round r: every model, its share of the steps
+        for key, (name, mc, tc) in todo.items():
+            if progress and r == 0: print(f'calibrating {name} ({plan.calibrate_steps} steps in {rounds} turns)', file=sys.stderr)
+            got[key].append(calibrate_model(mc, tc, Path(plan.out) / 'calibration' / key, plan.calibrate_steps // rounds, full=r == 0))
+    for key, parts in got.items():                                   # the mean step over all turns; the rest from the first
+        cache[key] = parts[0] | dict(step_seconds=float(np.mean([c['step_seconds'] for c in parts])),
+                                     seconds=float(sum(c['seconds'] for c in parts)))
+    if got:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix('.tmp'); tmp.write_text(json.dumps(cache, indent=1)); os.replace(tmp, path)   # a kill leaves the old file
+    return {name: cache[key] for name, key in keys.items()}
 
 def plan_runs(plan: Plan, cal: dict) -> list:
     "Every (arm, seed) of the plan as a Run, in tier order, with its estimated seconds; cut by `cut_tiers`."
