@@ -88,6 +88,7 @@ class PairIndex:
     vocab: tuple  # per block, (n_b, len(block)) int64: the group codes of each joint code
     blocks: tuple # the config's pair_blocks
     cols: tuple = ()  # on the CPU, `window_columns` of idx: each window's codes renumbered, what the CPU kernels read
+    lengths: tuple = ()  # the windows' lengths it was made for (`pair_index`'s `lengths`): pairs past them are not coded
 
     @property
     def shape(self) -> tuple: return tuple(self.idx[0].shape) if self.idx else tuple(self.cols[0].shape[1:]) if self.cols else ()
@@ -95,11 +96,11 @@ class PairIndex:
         if torch.device(device).type != 'cpu' and self.cols and not self.idx:
             raise ValueError(f"this pair index holds only the CPU kernels' window columns (`for_kernels`); for {device} make it with `pair_index`")
         return PairIndex(tuple(i.to(device) for i in self.idx), tuple(v.to(device) for v in self.vocab), self.blocks,
-                         self.cols if torch.device(device).type == 'cpu' else ())
+                         self.cols if torch.device(device).type == 'cpu' else (), self.lengths)
     def for_kernels(self) -> PairIndex:
         "What the CPU kernels read (window columns, vocabularies), without the joint codes: two thirds of the bytes less to move."
         if not self.cols: raise ValueError('this pair index has no window columns (it was made or moved off the CPU)')
-        return PairIndex((), self.vocab, self.blocks, self.cols)
+        return PairIndex((), self.vocab, self.blocks, self.cols, self.lengths)
     def nbytes(self) -> int: return sum(i.numel() * i.element_size() for i in self.idx + self.cols)
 
 def joint_codes(codes: torch.Tensor,   # (B, N, N, G) uint8 pair codes
@@ -209,7 +210,7 @@ def pair_index(codes,                 # (B, N, N, G) uint8 pair codes (torch or 
     out = [joint_codes(codes, b, config.pair_sizes, lengths=lengths) for b in config.pair_blocks]
     idx, vocab = tuple(i for i, _ in out), tuple(v for _, v in out)
     cols = window_columns(idx, [len(v) for v in vocab], lengths) if codes.device.type == 'cpu' and idx else ()
-    return PairIndex(idx, vocab, config.pair_blocks, cols)
+    return PairIndex(idx, vocab, config.pair_blocks, cols, () if lengths is None else tuple(int(n) for n in lengths))
 
 # %% ../nbs/07_model.ipynb #b99b2065
 def rotary(n: int,             # beats in the window
@@ -305,6 +306,8 @@ class Attention(nn.Module):
         q, _, v, qr, kr = self.heads(x, rot)
         p = self.dropout if self.training else 0.
         if self.pairs and index is not None:
+            if index.lengths and pad is not None and (pad_columns(pad.cpu()) > torch.tensor(index.lengths)).any():
+                raise ValueError(f'the pair index was made for windows of {list(index.lengths)} beats; pad leaves more unpadded')
             Ek, Ev = self.block_tables(self.pair_key, index), self.block_tables(self.pair_value, index)
             y = pair_attention(qr * self.d_head ** -0.5, kr, v, q, Ek, Ev, index.idx, pad, p, index.cols or None)   # (B, H, N, D)
         else:
