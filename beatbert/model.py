@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from numba import njit
 from .features import FEATURES
 from .pairs import PAIR_GROUPS, CONTENT
-from .pair_attention import pair_attention, pair_logits, window_columns, pad_columns
+from .pair_attention import pair_attention, pair_logits, window_columns, window_lengths, pad_columns
 
 # %% auto #0
 __all__ = ['default_pair_blocks', 'BeatBertConfig', 'PairIndex', 'joint_codes', 'pair_index', 'rotary', 'rotate', 'rotary_figure',
@@ -110,17 +110,14 @@ def joint_codes(codes: torch.Tensor,   # (B, N, N, G) uint8 pair codes
                 lengths=None           # (B,) int: window b's pairs past its first lengths[b] beats are padding; None: none
                ) -> tuple:             # (B, N, N) int64 ids, (n, len(groups)) int64 group codes of each id
     "The distinct tuples of the groups' codes in a batch's unpadded pairs, sorted, and each pair's tuple as an id into them (its rank; 0 for padding)."
-    B, N = codes.shape[:2]
-    lengths = np.full(B, N, np.int64) if lengths is None else np.asarray(torch.as_tensor(lengths).cpu(), np.int64)
-    if lengths.shape != (B,) or (lengths < 1).any() or (lengths > N).any():
-        raise ValueError(f'lengths must be {B} window lengths in 1..{N}, not {lengths.tolist()}')
+    lengths = window_lengths(lengths, *codes.shape[:2])
     return (_joint_codes_cpu(codes.numpy(), groups, sizes, limit, lengths) if codes.device.type == 'cpu'
             else _joint_codes_torch(codes, groups, sizes, limit, lengths))
 
 def _joint_codes_torch(codes: torch.Tensor, groups, sizes, limit: int, lengths: np.ndarray | None = None) -> tuple:
     "`joint_codes` in torch ops on the codes' device: renumber the joint values that occur whenever the radix would pass `limit`."
     B, N = codes.shape[:2]
-    lengths = np.full(B, N, np.int64) if lengths is None else lengths
+    lengths = window_lengths(lengths, B, N)
     ar, L = torch.arange(N, device=codes.device), torch.as_tensor(lengths, device=codes.device)
     real = (ar[None, :, None] < L[:, None, None]) & (ar[None, None, :] < L[:, None, None])   # (B, N, N) unpadded pairs
     ids = torch.zeros(codes.shape[:3], dtype=torch.int32, device=codes.device)
@@ -306,8 +303,6 @@ class Attention(nn.Module):
         q, _, v, qr, kr = self.heads(x, rot)
         p = self.dropout if self.training else 0.
         if self.pairs and index is not None:
-            if index.lengths and pad is not None and (pad_columns(pad.cpu()) > torch.tensor(index.lengths)).any():
-                raise ValueError(f'the pair index was made for windows of {list(index.lengths)} beats; pad leaves more unpadded')
             Ek, Ev = self.block_tables(self.pair_key, index), self.block_tables(self.pair_value, index)
             y = pair_attention(qr * self.d_head ** -0.5, kr, v, q, Ek, Ev, index.idx, pad, p, index.cols or None)   # (B, H, N, D)
         else:
@@ -385,8 +380,11 @@ class BeatBert(nn.Module):
         masked = torch.zeros(B, N, dtype=torch.bool, device=bits.device) if masked is None else masked
         f = bits.to(self.embed.weight.dtype).masked_fill(masked[..., None], 0.)     # (B, N, F) a hidden beat's bits: gone
         x = self.drop(torch.where(masked[..., None], self.mask_emb, self.embed(f)))  # (B, N, C)
+        ncol = None if pad is None else pad_columns(pad.cpu())                    # (B,) each window's beats up to its last unpadded one
         index = None if codes is None or not self.config.pair_layers else codes if isinstance(codes, PairIndex) \
-            else pair_index(codes, self.config, None if pad is None else pad_columns(pad.cpu())).to(bits.device)   # raw codes: indexed here, once for all layers
+            else pair_index(codes, self.config, ncol).to(bits.device)              # raw codes: indexed here, once for all layers
+        if index is not None and index.lengths and ncol is not None and (ncol > torch.tensor(index.lengths)).any():
+            raise ValueError(f'the pair index was made for windows of {list(index.lengths)} beats; pad leaves more unpadded')
         rot = rotary(N, self.config.d_head, self.config.rotary_periods, bits.device) if self.config.rel_pos == 'metrical' else None
         for block in self.blocks: x = block(x, rot, index, pad, attn_logits)        # (B, N, C)
         return self.ln_f(x)                                                         # (B, N, C)

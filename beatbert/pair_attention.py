@@ -12,7 +12,7 @@ import torch
 
 # %% auto #0
 __all__ = ['pair_logits', 'pair_values', 'pair_attention_reference', 'drop_mask', 'kernel_threads', 'drop_threshold',
-           'hashed_drop_mask', 'window_columns', 'pad_columns', 'pair_attention']
+           'hashed_drop_mask', 'window_lengths', 'window_columns', 'pad_columns', 'pair_attention']
 
 # %% ../nbs/07a_pair_attention.ipynb #e2003c54
 def pair_logits(qp,    # (B, H, N, D) queries as they read pair embeddings (not turned, not scaled)
@@ -304,6 +304,14 @@ def _window_columns(ix, off, n, cols, gmap, nw, lengths):
             for i in range(L):
                 for j in range(L): out[i, j] = col[o + r[i, j]]
 
+def window_lengths(lengths,      # (B,) ints, or None: every window N beats
+                   B: int, N: int  # windows, beats in each (padded)
+                  ) -> np.ndarray: # (B,) int64
+    "Window lengths checked against a batch of B windows of N beats: what `window_columns` and `joint_codes` read."
+    L = np.full(B, N, np.int64) if lengths is None else np.asarray(torch.as_tensor(lengths).cpu(), np.int64)
+    if L.shape != (B,) or (L < 1).any() or (L > N).any(): raise ValueError(f'lengths must be {B} window lengths in 1..{N}, not {L.tolist()}')
+    return L
+
 def window_columns(idx,          # per block (B, N, N) int joint codes
                    sizes,         # per block, its number of codes n_b
                    lengths=None   # (B,) int: the kernels read window b's first lengths[b] rows and columns (`pad_columns`); None: all
@@ -315,8 +323,7 @@ def window_columns(idx,          # per block (B, N, N) int joint codes
         lo, hi = int(i.min()), int(i.max())
         if lo < 0 or hi >= n_s: raise ValueError(f'block {s}: codes {lo}-{hi} for {n_s} codes')
     (B, N, _), n = idx[0].shape, int(sum(sizes))
-    L = np.full(B, N, np.int64) if lengths is None else np.asarray(torch.as_tensor(lengths), np.int64)
-    if L.shape != (B,) or (L < 1).any() or (L > N).any(): raise ValueError(f'lengths must be {B} window lengths in 1..{N}, not {L.tolist()}')
+    L = window_lengths(lengths, B, N)
     cols, gmap, nw = torch.zeros(len(idx), B, N, N, dtype=torch.int32), torch.zeros(B, n, dtype=torch.int64), torch.empty(B, dtype=torch.int64)
     _window_columns(tuple(i.contiguous().numpy() for i in idx), np.cumsum([0] + list(sizes)[:-1]), n, cols.numpy(), gmap.numpy(), nw.numpy(), L)
     return cols, gmap, nw
