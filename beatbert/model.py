@@ -193,7 +193,8 @@ def _joint_codes_cpu(codes: np.ndarray, groups, sizes, limit: int, lengths: np.n
 
 def pair_index(codes,                 # (B, N, N, G) uint8 pair codes (torch or numpy), masked as in `mask_pairs`
                config: BeatBertConfig,
-               lengths=None           # (B,) beats of each window (the rest padding: coded 0, never read); None: all N
+               lengths=None,          # (B,) beats of each window (the rest padding: coded 0, never read); None: all N
+               pause=None             # called before each block's codes and the window columns (a batch worker waiting for the kernels)
               ) -> PairIndex:
     "Joint codes and vocabularies of every pair block of a batch: compute once per batch, reuse in every pair layer."
     codes = torch.as_tensor(codes)
@@ -204,8 +205,12 @@ def pair_index(codes,                 # (B, N, N, G) uint8 pair codes (torch or 
         top = codes.amax(dim=(0, 1, 2)).long().cpu()
         bad = [g for g, (m, K) in enumerate(zip(top.tolist(), config.pair_sizes)) if m >= K]
         if bad: raise ValueError(f'pair codes out of range in groups {bad}')
-    out = [joint_codes(codes, b, config.pair_sizes, lengths=lengths) for b in config.pair_blocks]
+    out = []
+    for b in config.pair_blocks:
+        if pause: pause()
+        out.append(joint_codes(codes, b, config.pair_sizes, lengths=lengths))
     idx, vocab = tuple(i for i, _ in out), tuple(v for _, v in out)
+    if pause: pause()
     cols = window_columns(idx, [len(v) for v in vocab], lengths) if codes.device.type == 'cpu' and idx else ()
     return PairIndex(idx, vocab, config.pair_blocks, cols, () if lengths is None else tuple(int(n) for n in lengths))
 

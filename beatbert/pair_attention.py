@@ -5,13 +5,14 @@
 # %% ../nbs/07a_pair_attention.ipynb #c5c2bfbb
 from __future__ import annotations
 import math, os, threading
+from contextlib import contextmanager
 import numpy as np
 import numba
 from numba import njit, prange
 import torch
 
 # %% auto #0
-__all__ = ['pair_logits', 'pair_values', 'pair_attention_reference', 'drop_mask', 'kernel_threads', 'drop_threshold',
+__all__ = ['pair_logits', 'pair_values', 'pair_attention_reference', 'drop_mask', 'kernel_threads', 'busy_flag', 'drop_threshold',
            'hashed_drop_mask', 'window_lengths', 'window_columns', 'pad_columns', 'pair_attention']
 
 # %% ../nbs/07a_pair_attention.ipynb #e2003c54
@@ -152,11 +153,25 @@ def kernel_threads(n: int | None = None  # threads for the kernels; None: torch'
     _THREADS[:] = [t]
     return t
 
+_BUSY = []   # (1,) int32 arrays in shared memory that read 1 while a kernel runs (`busy_flag`)
+
 def _launch(kernel, *args):
-    "Run a parallel kernel: the threading layer and threads chosen (once), one kernel at a time."
+    "Run a parallel kernel: the threading layer and threads chosen (once), one kernel at a time, the busy flags raised meanwhile."
     with _KERNELS:
         kernel_threads()
-        kernel(*args)
+        for f in _BUSY: f[0] = 1
+        try: kernel(*args)
+        finally:
+            for f in _BUSY: f[0] = 0
+
+@contextmanager
+def busy_flag():
+    "A (1,) int32 tensor in shared memory that reads 1 while a pair kernel of this process runs, for as long as the block lasts."
+    f = torch.zeros(1, dtype=torch.int32).share_memory_()
+    a = f.numpy()
+    _BUSY.append(a)
+    try: yield f
+    finally: _BUSY[:] = [x for x in _BUSY if x is not a]
 
 # %% ../nbs/07a_pair_attention.ipynb #d2d4ed53
 _M32 = 0xFFFFFFFF                 # arithmetic on 32-bit words, in int64

@@ -20,12 +20,13 @@ from .corpus import Corpus
 from .layout import DEFAULT_CORPUS, DEFAULT_RUN, PAIRS, NOPAIRS
 
 # %% auto #0
-__all__ = ['STRATEGIES', 'LOOKS_BACK_IDX', 'COPY_LAGS', 'PAIR_CACHE_BYTES', 'RUN_NAMES', 'choose_masked', 'hide_inputs',
-           'auc_per_feature', 'f1', 'metrics', 'Baselines', 'BeatWindows', 'collate_windows', 'StepBatches',
-           'window_batch', 'corpus_song_pairs', 'masked_index', 'make_batch', 'rank_share', 'CheckpointError',
-           'TrainConfig', 'lr_at', 'train_threads', 'threads_set', 'save_checkpoint', 'load_model', 'load_optimizer',
-           'eval_batches', 'predict_masked', 'ddp_env', 'ddp_backend', 'ddp_start', 'valid_loss', 'train',
-           'source_group', 'compare', 'run_cost', 'format_table', 'pretrain_main', 'evaluate_run']
+__all__ = ['STRATEGIES', 'LOOKS_BACK_IDX', 'COPY_LAGS', 'PAIR_CACHE_BYTES', 'WAIT_FOR_KERNELS', 'RUN_NAMES', 'choose_masked',
+           'hide_inputs', 'auc_per_feature', 'f1', 'metrics', 'Baselines', 'BeatWindows', 'collate_windows',
+           'StepBatches', 'window_batch', 'corpus_song_pairs', 'wait_kernels', 'masked_index', 'make_batch',
+           'rank_share', 'CheckpointError', 'TrainConfig', 'lr_at', 'train_threads', 'threads_set', 'save_checkpoint',
+           'load_model', 'load_optimizer', 'eval_batches', 'predict_masked', 'ddp_env', 'ddp_backend', 'ddp_start',
+           'valid_loss', 'train', 'source_group', 'compare', 'run_cost', 'format_table', 'pretrain_main',
+           'evaluate_run']
 
 # %% ../nbs/08_pretrain.ipynb #5ae24595
 STRATEGIES = ('random', 'measures', 'spans')
@@ -172,11 +173,12 @@ class StepBatches(torch.utils.data.Dataset):
     def __init__(self, corpus: Corpus, split: str, batch_size: int, length: int, strategy: str, rate: float,
                  seed: int, pairs: bool, first_step: int = 0, steps: int = 0, model_config: BeatBertConfig | None = None,
                  rank: int = 0, world: int = 1,    # this process's share of every batch (`rank_share`)
-                 kernels_only: bool = False):      # the pair index as the CPU kernels read it (`PairIndex.for_kernels`)
+                 kernels_only: bool = False,       # the pair index as the CPU kernels read it (`PairIndex.for_kernels`)
+                 flag: torch.Tensor | None = None):   # `busy_flag` of the training process: pair codes wait while it reads 1
         self.w = BeatWindows(corpus, split, length, 'random', seed, pairs=pairs)
         self.c, self.B, self.strategy, self.rate, self.seed, self.pairs = corpus, batch_size, strategy, rate, seed, pairs
         self.first, self.steps, self.mc, self.rank, self.world = first_step, steps, model_config, rank, world
-        self.kernels_only = kernels_only
+        self.kernels_only, self.flag = kernels_only, flag
         n = np.array([corpus.n_beats(s) for s in self.w.songs], float)
         self.p = n / n.sum()                                              # songs drawn in proportion to their beats
     def __len__(self): return self.steps - self.first
@@ -200,12 +202,21 @@ def corpus_song_pairs(corpus: Corpus, s: int) -> SongPairs:
     while total > PAIR_CACHE_BYTES and len(cache) > 1: total -= cache.popitem(last=False)[1].nbytes()
     return sp
 
-def masked_index(corpus: Corpus, wins: list, masked: torch.Tensor, mc: BeatBertConfig):
-    "The pair index of windows (song, start, stop) with the pairs of their masked beats masked as in `mask_pairs`."
+def wait_kernels(flag: torch.Tensor | None,   # `busy_flag` of the training process, or None: no wait
+                 poll: float = 2e-4):          # seconds between looks
+    "Sleep while the training process's pair kernels run, so that they have every core."
+    if flag is None: return
+    f = flag.numpy()
+    while f[0]: time.sleep(poll)
+
+def masked_index(corpus: Corpus, wins: list, masked: torch.Tensor, mc: BeatBertConfig, flag: torch.Tensor | None = None):
+    "The pair index of windows (song, start, stop) with the pairs of their masked beats masked as in `mask_pairs`; each piece of work waits for `flag`."
     N = masked.shape[1]
     codes, m = np.zeros((len(wins), N, N, len(PAIR_GROUPS)), np.uint8), masked.numpy()
-    for j, (s, a, e) in enumerate(wins): fill_codes(corpus_song_pairs(corpus, s), a, e - a, m[j, :e - a], codes[j])
-    return pair_index(codes, mc, [e - a for _, a, e in wins])                 # pairs past a window's end: padding, not coded
+    for j, (s, a, e) in enumerate(wins):
+        wait_kernels(flag)
+        fill_codes(corpus_song_pairs(corpus, s), a, e - a, m[j, :e - a], codes[j])
+    return pair_index(codes, mc, [e - a for _, a, e in wins], pause=lambda: wait_kernels(flag))                 # pairs past a window's end: padding, not coded
 
 def make_batch(sb: StepBatches, step: int) -> dict:
     "The batch of `step`: a pure function of the seed and the step."
@@ -224,7 +235,7 @@ def make_batch(sb: StepBatches, step: int) -> dict:
     out = {'targets': b['bits'], 'inputs': hide_inputs(b['bits'], masked), 'masked': masked, 'pad': b['pad'], 'step': step}
     out, wins = rank_share(out, wins, sb.rank, sb.world)                        # one process: the whole batch
     if sb.pairs:
-        out['index'] = masked_index(sb.c, wins, out['masked'], sb.mc)
+        out['index'] = masked_index(sb.c, wins, out['masked'], sb.mc, sb.flag)
         if sb.kernels_only: out['index'] = out['index'].for_kernels()          # no joint codes to move between processes
     return out
 
@@ -273,8 +284,10 @@ def lr_at(step: int, tc: TrainConfig) -> float:
     return tc.min_lr + 0.5 * (tc.lr - tc.min_lr) * (1 + math.cos(math.pi * min(t, 1.0)))
 
 # %% ../nbs/08_pretrain.ipynb #969a1a44
-from contextlib import contextmanager
-from .pair_attention import kernel_threads
+from contextlib import contextmanager, nullcontext
+from .pair_attention import kernel_threads, busy_flag
+
+WAIT_FOR_KERNELS = True   # on a CPU with workers, the pairs arm's workers make pair codes only while no pair kernel runs
 
 def train_threads(tc: TrainConfig,   # the run's config: device, workers, threads
                   pairs: bool,       # the model reads pair codes
@@ -427,7 +440,9 @@ def train(run, tc: TrainConfig, mc: BeatBertConfig, progress: bool = True, stop_
                        start, tc.steps, mc, rank, world, kernels_only=dev.type == 'cpu')
     dl = torch.utils.data.DataLoader(data, batch_size=None, shuffle=False, num_workers=tc.workers,
                                      multiprocessing_context='spawn' if tc.workers else None, persistent_workers=False)
-    with threads_set(*train_threads(tc, pairs, torch.get_num_threads())):
+    waits = pairs and tc.workers > 0 and dev.type == 'cpu' and WAIT_FOR_KERNELS
+    with threads_set(*train_threads(tc, pairs, torch.get_num_threads())), (busy_flag() if waits else nullcontext()) as flag:
+        data.flag = flag                                         # before the loop starts the workers, which take a copy of `data`
         bar = tqdm(total=tc.steps, initial=start, desc=run.name, unit='step', disable=not (progress and master), file=sys.stderr)
         t0 = time.time()
         for b in dl:

@@ -2,7 +2,7 @@
 masked beats per second and seconds per step, batch making, pair codes, forward, backward and AdamW included.
 
     python bench/train_step.py [--models tiny small] [--workers 0 1 2] [--steps 10] [--rounds 2] [--busy]
-                               [--no-busy] [--device cpu|cuda] [--threads T]
+                               [--no-busy] [--wait-rounds 2] [--device cpu|cuda] [--threads T]
 
 What runs: the main job's loop itself (`train` of 08_pretrain, its DataLoader and `workers` processes, the main job's
 settings: `TrainConfig` defaults, batch 8, window 256, seed 0), evaluation and checkpoints switched off, on the bench
@@ -26,7 +26,8 @@ CPU time the work, so the ratio of CPU times is printed too.
 `--corpus cache/corpus-default` runs on the main job's own corpus (built by `make run`: its pop and band songs fill
 256-beat windows, its many short music21 songs do not; the bench corpus's songs are mostly short). `--split-only` prints the split alone. `--busy` times everything again while a second torch job runs (a training of a small MLP on 2 threads, started here,
 stopped at the end); by default only the main job's settings (tiny, 1 worker) are timed busy: the two target ratios,
-idle >= 0.75 and busy >= 0.6, printed last. `--no-busy` skips it. `--device cuda` runs on the GPU, or says it skipped
+idle >= 0.75 and busy >= 0.6, printed last. `--no-busy` skips it. `--wait-rounds` times the pairs arm at the main settings with its worker waiting for the
+pair kernels (`WAIT_FOR_KERNELS` of 08_pretrain, the default) and not, alternating (CPU only). `--device cuda` runs on the GPU, or says it skipped
 when there is none. Report the machine's load beside the figures (printed at the start and the end: `os.getloadavg`).
 """
 from __future__ import annotations
@@ -137,6 +138,20 @@ def split(corpus, model, steps, warmup, device) -> dict:
     return out
 
 
+def wait_ab(corpus, model, workers, steps, rounds, warmup, device) -> dict:
+    "The pairs arm with its workers waiting for the pair kernels (`WAIT_FOR_KERNELS`, the default) and not, alternating: mean s/step of each."
+    import beatbert.train as T
+    kept = {True: [], False: []}
+    try:
+        for r in range(rounds):
+            for wait in ((True, False) if r % 2 == 0 else (False, True)):
+                T.WAIT_FOR_KERNELS = wait
+                sec, _ = segment(corpus, model, True, workers, steps + warmup, device, count=False)
+                kept[wait].extend(sec[warmup:])
+    finally: T.WAIT_FOR_KERNELS = True
+    return {w: float(np.mean(s)) for w, s in kept.items()}   # mean: throughput, a late batch included
+
+
 def report(tag, model, workers, res) -> float:
     "Print one line of figures and the ratio; the ratio of beats/s."
     (sp, bp), (sn, bn) = res['pairs'], res['nopairs']
@@ -156,6 +171,7 @@ def main(argv=None):
     ap.add_argument('--rounds', type=int, default=2, help='segments of each arm, alternating')
     ap.add_argument('--busy', action='store_true', help='time every model and worker count with a second torch job too')
     ap.add_argument('--no-busy', action='store_true', help='skip the busy measurement of the main settings')
+    ap.add_argument('--wait-rounds', type=int, default=2, help="rounds of the pairs arm's workers waiting for the kernels or not (main settings; 0: skip)")
     ap.add_argument('--split-only', action='store_true', help='only the split and its CPU times (on a loaded machine)')
     ap.add_argument('--device', default='cpu', help='cpu or cuda')
     ap.add_argument('--threads', type=int, default=None, help="torch's threads (default: torch's choice)")
@@ -177,6 +193,10 @@ def main(argv=None):
     for model in a.models if not a.split_only else ():
         for w in a.workers:
             idle[model, w] = report('idle', model, w, throughput(corpus, model, w, a.steps, a.rounds, a.warmup, a.device))
+    if a.wait_rounds and not a.split_only and a.device == 'cpu':
+        w = wait_ab(corpus, 'tiny', MAIN_WORKERS, a.steps, a.wait_rounds, a.warmup, a.device)
+        print(f'wait  tiny  workers {MAIN_WORKERS}: pairs arm, its worker waiting for the pair kernels {w[True] * 1e3:.1f} ms/step, '
+              f'not waiting {w[False] * 1e3:.1f} ms/step (x{w[True] / w[False]:.2f}; {a.wait_rounds} rounds alternating)', flush=True)
     for model in a.models:
         sp = split(corpus, model, a.steps, a.warmup, a.device)
         for arm, ms in sp.items():
