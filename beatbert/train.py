@@ -216,7 +216,8 @@ def masked_index(corpus: Corpus, wins: list, masked: torch.Tensor, mc: BeatBertC
     for j, (s, a, e) in enumerate(wins):
         wait_kernels(flag)
         fill_codes(corpus_song_pairs(corpus, s), a, e - a, m[j, :e - a], codes[j])
-    return pair_index(codes, mc, [e - a for _, a, e in wins], pause=lambda: wait_kernels(flag))                 # pairs past a window's end: padding, not coded
+    lengths = [e - a for _, a, e in wins]                                      # pairs past a window's end: padding, not coded
+    return pair_index(codes, mc, lengths, pause=lambda: wait_kernels(flag))
 
 def make_batch(sb: StepBatches, step: int) -> dict:
     "The batch of `step`: a pure function of the seed and the step."
@@ -436,13 +437,12 @@ def train(run, tc: TrainConfig, mc: BeatBertConfig, progress: bool = True, stop_
     raw = model.to(dev)                                          # what is evaluated and saved
     if world > 1: model = torch.nn.parallel.DistributedDataParallel(raw, device_ids=[dev.index] if dev.type == 'cuda' else None)
     pairs = bool(mc.pair_layers)
-    data = StepBatches(corpus, 'train', tc.batch_size, tc.window, tc.mask_strategy, tc.mask_rate, tc.seed, pairs,
-                       start, tc.steps, mc, rank, world, kernels_only=dev.type == 'cpu')
-    dl = torch.utils.data.DataLoader(data, batch_size=None, shuffle=False, num_workers=tc.workers,
-                                     multiprocessing_context='spawn' if tc.workers else None, persistent_workers=False)
     waits = pairs and tc.workers > 0 and dev.type == 'cpu' and WAIT_FOR_KERNELS
     with threads_set(*train_threads(tc, pairs, torch.get_num_threads())), (busy_flag() if waits else nullcontext()) as flag:
-        data.flag = flag                                         # before the loop starts the workers, which take a copy of `data`
+        data = StepBatches(corpus, 'train', tc.batch_size, tc.window, tc.mask_strategy, tc.mask_rate, tc.seed, pairs,
+                           start, tc.steps, mc, rank, world, kernels_only=dev.type == 'cpu', flag=flag)
+        dl = torch.utils.data.DataLoader(data, batch_size=None, shuffle=False, num_workers=tc.workers,
+                                         multiprocessing_context='spawn' if tc.workers else None, persistent_workers=False)
         bar = tqdm(total=tc.steps, initial=start, desc=run.name, unit='step', disable=not (progress and master), file=sys.stderr)
         t0 = time.time()
         for b in dl:
