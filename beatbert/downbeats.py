@@ -189,10 +189,11 @@ def places_loglik(logodds: np.ndarray, places: np.ndarray, bar: int = 4) -> floa
 def track_beats(notes: pd.DataFrame,
                 min_bpm: float = 40.,   # slowest tempo considered, beats per minute
                 max_bpm: float = 240.,  # fastest
+                file_bpm: float | None = None,   # the file's tempo (bpm), evidence of the level (`track_beat_times`); None: the music alone
                 ) -> tuple[np.ndarray, np.ndarray]:
     "Beat times (s), from about the first onset to the last offset, and the place of each in its 4/4 bar (0 = downbeat)."
     notes = notes[TRACKED]
-    beats = track_beat_times(notes, min_bpm, max_bpm)
+    beats = track_beat_times(notes, min_bpm, max_bpm, file_bpm)
     if len(beats) < 2: return beats, np.zeros(len(beats), np.int8)
     times = np.r_[beats, 2 * beats[-1] - beats[-2]]
     return beats, bar_positions(downbeat_logodds(notes, times, counted=False))[0]

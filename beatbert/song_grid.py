@@ -17,7 +17,7 @@ from .metre import *
 # %% auto #0
 __all__ = ['TRUST_MIN', 'STRUM_GAP', 'CYCLES', 'PHASE_KAPPA', 'SHIFT_TOL', 'SHIFT_MIN', 'SHIFT_WINDOW', 'BARS_MARGIN',
            'BARS_MARGIN_TUNE', 'onset_groups', 'beat_phase_weight', 'grid_trust', 'grid_offset', 'moved_grid',
-           'tracked_grid', 'beat_grid', 'bars_margin', 'music_bars', 'grid_verdict', 'phase_figure']
+           'file_tempo', 'tracked_grid', 'beat_grid', 'bars_margin', 'music_bars', 'grid_verdict', 'phase_figure']
 
 # %% ../nbs/01f_song_grid.ipynb #ee904abc
 TRUST_MIN = 0.5    # coherence of the onsets with the file's sub-grid from which auto mode keeps the file's tempo map
@@ -103,9 +103,18 @@ def moved_grid(song: Song, grid: BeatGrid, offsets: np.ndarray) -> BeatGrid:
     return BeatGrid(times, bim, 'shifted', grid.trust, float(np.mean(offsets)))
 
 # %% ../nbs/01f_song_grid.ipynb #69de9db5
-def tracked_grid(song: Song) -> BeatGrid:
+def file_tempo(song: Song) -> float | None:
+    "The file's tempo (bpm) where its notes start (the median over onsets: a fermata's short tempo event does not count); None without a tempo map."
+    if song.timing == 'smpte' or len(song.notes) == 0: return None
+    tt, bpm = song.tempos.time.to_numpy(float), song.tempos.bpm.to_numpy(float)
+    k = np.clip(np.searchsorted(tt, song.notes.onset.to_numpy(float), 'right') - 1, 0, len(bpm) - 1)
+    return float(np.median(bpm[k]))
+
+def tracked_grid(song: Song,
+                 file_level: bool = True,   # whether the file's tempo is evidence of the level (`track_beat_times`)
+                ) -> BeatGrid:
     "A grid from the beat tracker: tracked beat times and their places in the bar."
-    beats, bim = track_beats(song.notes)
+    beats, bim = track_beats(song.notes, file_bpm=file_tempo(song) if file_level else None)
     if len(beats) < 2: raise BeatbertError(f'{song.path or song.name}: too few onsets to track beats')
     return BeatGrid(np.r_[beats, 2 * beats[-1] - beats[-2]], bim, 'tracked', float('nan'))
 
@@ -127,7 +136,7 @@ def beat_grid(song: Song,
         off, coherence = grid_offset(song, fg)
         if coherence >= min_trust and np.abs(off).max() < SHIFT_TOL: return fg
         if coherence >= SHIFT_MIN: return moved_grid(song, fg, off)
-    g = tracked_grid(song)
+    g = tracked_grid(song, file_level=mode == 'auto')   # 'track' asks for the music alone
     g.trust = fg.trust
     return g
 

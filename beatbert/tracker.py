@@ -12,8 +12,9 @@ from .onsets import *
 from .tempo import *
 
 # %% auto #0
-__all__ = ['FAST_BPM', 'BACKBEAT_CONTRAST', 'TRACKED', 'LEVEL_FEATURES', 'LEVEL_COEF', 'dp_beats', 'level_candidates',
-           'level_features', 'choose_level', 'parity_contrast', 'raw_beats', 'refine_beats', 'track_beat_times']
+__all__ = ['FAST_BPM', 'BACKBEAT_CONTRAST', 'TRACKED', 'LEVEL_FEATURES', 'LEVEL_COEF', 'FILE_LEVEL_TOL', 'dp_beats',
+           'level_candidates', 'level_features', 'at_file_tempo', 'choose_level', 'parity_contrast', 'raw_beats',
+           'refine_beats', 'track_beat_times']
 
 # %% ../nbs/01c_tracker.ipynb #dba4689d
 FAST_BPM = 150.0         # bpm: a beat faster than this is merged in pairs when ...
@@ -100,12 +101,22 @@ def level_features(notes, beats: np.ndarray) -> dict:
             'cover': float(np.mean(_dist(beats, uon) <= tol)),
             'parity': abs(float(np.log((s[0::2].mean() + 1e-3) / (s[1::2].mean() + 1e-3))))}
 
-def choose_level(notes: pd.DataFrame, beats: np.ndarray) -> tuple[str, np.ndarray]:
-    "The candidate of `level_candidates` whose level features score highest: (its name, its beats)."
+FILE_LEVEL_TOL = 0.06   # octaves (±4 %): a candidate this close to the file's tempo is the file's level (set on the tune split)
+
+def at_file_tempo(beats: np.ndarray, file_bpm: float | None) -> bool:
+    "Whether the median tempo of `beats` (s) is within FILE_LEVEL_TOL octaves of the file's tempo `file_bpm` (None: no file)."
+    if not file_bpm or len(beats) < 2: return False
+    return bool(abs(np.log2(60 / np.median(np.diff(beats)) / file_bpm)) <= FILE_LEVEL_TOL)
+
+def choose_level(notes: pd.DataFrame, beats: np.ndarray,
+                 file_bpm: float | None = None,   # the file's tempo (bpm), evidence of the level; None: the music alone
+                 ) -> tuple[str, np.ndarray]:
+    "The candidate of `level_candidates` whose level features score highest, among those at the file's tempo if any are: (its name, its beats)."
     arrays = _level_arrays(notes)
     cands = {k: b for k, b in level_candidates(beats).items() if len(b) >= 4}
     score = {k: sum(LEVEL_COEF[f] * v for f, v in level_features(arrays, b).items()) for k, b in cands.items()}
-    best = max(score, key=score.get)
+    pool = [k for k, b in cands.items() if at_file_tempo(b, file_bpm)] or list(cands)
+    best = max(pool, key=score.get)
     return best, cands[best]
 
 def parity_contrast(notes: pd.DataFrame, beats: np.ndarray) -> float:
@@ -142,15 +153,16 @@ def refine_beats(notes: pd.DataFrame, beats: np.ndarray, envelope: tuple = None)
 def track_beat_times(notes: pd.DataFrame,
                      min_bpm: float = 40.,   # slowest tempo considered, beats per minute
                      max_bpm: float = 240.,  # fastest
+                     file_bpm: float | None = None,   # the file's tempo (bpm): the level when the music has one within FILE_LEVEL_TOL of it
                      ) -> np.ndarray:
     "Beat times (s), from about the first onset to the last offset."
     if len(notes) == 0: return np.zeros(0)
     if list(notes.columns) != TRACKED: notes = notes[TRACKED]   # what the tracker reads: later column reads and row filters are cheaper
     envelope = onset_envelope(notes)
     beats = raw_beats(notes, min_bpm, max_bpm, envelope)
-    if len(beats) >= 8: beats = refine_beats(notes, choose_level(notes, beats)[1], envelope)
-    # a fast beat on which kick and snare favour every other beat is half a beat (a backbeat at double speed)
-    fast = len(beats) >= 8 and 60 / np.median(np.diff(beats)) > FAST_BPM
+    if len(beats) >= 8: beats = refine_beats(notes, choose_level(notes, beats, file_bpm)[1], envelope)
+    # a fast beat on which kick and snare favour every other beat is half a beat (a backbeat at double speed), unless the file's tempo is that fast
+    fast = len(beats) >= 8 and 60 / np.median(np.diff(beats)) > FAST_BPM and not at_file_tempo(beats, file_bpm)
     ks = notes[notes.is_drum.to_numpy(bool) & np.isin(notes.pitch.to_numpy(), list(KICK | SNARE))] if fast else notes.iloc[:0]
     if fast and len(ks) >= 8 and parity_contrast(ks, beats) >= BACKBEAT_CONTRAST:
         beats = max((beats[0::2], beats[1::2]), key=lambda b: note_weights(ks)[_dist(ks.onset.to_numpy(float), b) <= 0.05].sum())
