@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_ablation.ipynb #a19c0101
 from __future__ import annotations
-import fcntl, json, math, os, shutil, socket, sys, time, tomllib, hashlib
+import fcntl, filecmp, json, math, os, shutil, socket, sys, time, tomllib, hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
@@ -21,13 +21,14 @@ from .train import (TrainConfig, train, load_model, metrics, Baselines, BeatWind
                             StepBatches, make_batch, valid_loss, COPY_LAGS, source_group)
 
 # %% auto #0
-__all__ = ['GROUP_KINDS', 'CALIBRATION_ROUNDS', 'AXES', 'PlanError', 'Arm', 'Plan', 'load_plan', 'd_ff_for_params', 'arm_config',
-           'corpus_view', 'flops_per_step', 'model_key', 'calibrate_model', 'Run', 'plan_steps', 'arm_corpus',
-           'test_corpora', 'calibrate', 'plan_runs', 'cut_tiers', 'curve', 'stop_reason', 'train_run', 'song_scores',
-           'test_run', 'finetune_run', 'bce_stat', 'count_stat', 'count_metric', 'two_level_bootstrap', 'verdict',
-           'finding', 'run_status', 'runs_table', 'scores_table', 'mean_sd', 'compare_bce', 'compare_tasks',
+__all__ = ['GROUP_KINDS', 'CALIBRATION_ROUNDS', 'AXES', 'ARCHIVED', 'PlanError', 'Arm', 'Plan', 'load_plan', 'd_ff_for_params',
+           'arm_config', 'corpus_view', 'flops_per_step', 'model_key', 'calibrate_model', 'Run', 'plan_steps',
+           'arm_corpus', 'test_corpora', 'calibrate', 'plan_runs', 'cut_tiers', 'curve', 'stop_reason', 'train_run',
+           'song_scores', 'test_run', 'finetune_run', 'bce_stat', 'count_stat', 'count_metric', 'two_level_bootstrap',
+           'verdict', 'finding', 'run_status', 'runs_table', 'scores_table', 'mean_sd', 'compare_bce', 'compare_tasks',
            'task_scores', 'comparisons', 'curves_table', 'learning_curves_figure', 'format_runs', 'tabulate',
-           'run_lock', 'run_plan']
+           'run_lock', 'run_plan', 'archived_files', 'copy_atomic', 'fill_run', 'archive_run', 'merge_calibration',
+           'restore_calibration', 'restore_runs', 'corpus_digest', 'check_corpus']
 
 # %% ../nbs/12_ablation.ipynb #a19c0111
 class PlanError(BeatbertError):
@@ -64,6 +65,7 @@ class Plan:
     compare: list = field(default_factory=list)    # {a, b, test, primary}: Δ = metric(a) − metric(b)
     finetune: dict = field(default_factory=lambda: dict(tasks=[], steps=150))
     draws: int = 10_000           # bootstrap resamples
+    archive: str | None = None    # a folder kept across sessions (committed): the calibration and the finished runs; None: none
 
     def arm(self, name: str) -> Arm:
         for a in self.arms:
@@ -720,14 +722,18 @@ def run_lock(folder):   # a run's folder (made if missing)
     finally: os.close(fd)
 
 def run_plan(plan: Plan, dry_run: bool = False, limit: int | None = None, progress: bool = True) -> dict:
-    "Calibrate, list, run what is left (unless dry_run), tabulate: `beatbert ablate`."
+    "Restore from the archive, calibrate, list, run what is left (unless dry_run) and archive it, tabulate: `beatbert ablate`."
     if plan.threads: torch.set_num_threads(plan.threads)
+    restore_calibration(plan)
     cal = calibrate(plan, progress)
+    if plan.archive: merge_calibration(Path(plan.out) / 'calibration.json', Path(plan.archive) / 'calibration.json')
     cache = json.loads((Path(plan.out) / 'calibration.json').read_text())
     cal_s = sum(v.get('seconds', 0.) for v in cache.values())
     runs = cut_tiers(plan_runs(plan, cal), plan.budget_hours * 3600 - cal_s)
+    restored = restore_runs(plan, runs)
+    if progress and restored: print(f'restored from {plan.archive}: {", ".join(restored)}', file=sys.stderr)
     print(format_runs(runs, plan, cal_s), file=sys.stderr if not dry_run else sys.stdout)
-    if dry_run: return dict(runs=runs, trained=[])
+    if dry_run: return dict(runs=runs, trained=[], restored=restored)
     trained, t0 = [], time.time()
     for r in runs:
         if r.cut or (limit is not None and len(trained) >= limit): continue
@@ -736,11 +742,97 @@ def run_plan(plan: Plan, dry_run: bool = False, limit: int | None = None, progre
             if held:                                                   # another process is on it
                 if progress: print(f'{r.name}: {held}; left to it', file=sys.stderr)
                 continue
-            if r.part == 'finetune': finetune_run(r, plan, progress); continue
-            if train_run(r, progress): trained.append(r.name)
-            test_run(r)
-            if r.arm.finetune is True: finetune_run(r, plan, progress)
-        if progress: print(f'{r.name}: {run_status(r)} ({time.time() - t0:.0f} s into this call)', file=sys.stderr)
+            if r.part == 'finetune': finetune_run(r, plan, progress)
+            else:
+                if train_run(r, progress): trained.append(r.name)
+                test_run(r)
+                if r.arm.finetune is True: finetune_run(r, plan, progress)
+            if plan.archive: archive_run(r.folder, plan.out, plan.archive)   # finished: kept for a later session
+        if progress and r.part == 'pretrain': print(f'{r.name}: {run_status(r)} ({time.time() - t0:.0f} s into this call)', file=sys.stderr)
     tabs = tabulate(plan, runs)
     if len(tabs['compare']): print('\n'.join(tabs['compare'].finding))
-    return dict(runs=runs, trained=trained, tables=tabs)
+    return dict(runs=runs, trained=trained, restored=restored, tables=tabs)
+
+# %% ../nbs/12_ablation.ipynb #c88a8d85
+ARCHIVED = ('run.json', 'checkpoint.json', 'model.safetensors', 'metrics.csv', 'test-*.csv', 'test-*.json', 'ft-*.json',
+            'done.json')   # what a later session needs of a finished run; done.json last: a copied folder is whole once it is there
+
+def archived_files(folder) -> list:
+    "The files of run folder `folder` that an archive keeps, relative to it, in the order they are copied (done.json last)."
+    folder = Path(folder)
+    return [p.relative_to(folder) for pat in ARCHIVED for p in sorted(folder.glob(pat)) if p.is_file()]
+
+def copy_atomic(src, dst) -> None:
+    "Copy file `src` to `dst` through a temporary name and a rename: no reader, and no kill, ever sees half a file."
+    dst = Path(dst); dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f'.{dst.name}.{os.getpid()}.tmp')
+    shutil.copyfile(src, tmp); os.replace(tmp, dst)
+
+def fill_run(src, dst,               # run folders: a finished one, and where its archived files go
+             partial: bool = False   # True: files of a `dst` without done.json (an archiving that was killed) that differ are replaced
+            ) -> int | None:
+    "Copy the archived files of finished run `src` that `dst` lacks, done.json last: bytes copied; None if `src` is unfinished or `dst` holds another version."
+    src, dst = Path(src), Path(dst)
+    if not (src / 'done.json').exists(): return None
+    files = archived_files(src)
+    differ = [f for f in files if (dst / f).exists() and not filecmp.cmp(src / f, dst / f, shallow=False)]
+    if differ and not (partial and not (dst / 'done.json').exists()): return None
+    todo = [f for f in files if f in differ or not (dst / f).exists()]
+    for f in todo: copy_atomic(src / f, dst / f)
+    return sum((src / f).stat().st_size for f in todo)
+
+def archive_run(folder, out, archive) -> int | None:
+    "Archive the finished run `folder` of plan folder `out` at the same place under `archive`: bytes copied (None: unfinished, or archived otherwise)."
+    folder = Path(folder)
+    return fill_run(folder, Path(archive) / folder.relative_to(out), partial=True)
+
+def merge_calibration(src, dst) -> list:
+    "Add the models of calibration file `src` that calibration file `dst` lacks to `dst`, never replacing one: the keys added."
+    src, dst = Path(src), Path(dst)
+    def read(p):
+        try: return json.loads(p.read_text()) if p.exists() else {}
+        except ValueError as e: raise PlanError(f'{p}: not valid JSON ({e})') from None
+    a, b = read(src), read(dst)
+    new = {k: v for k, v in a.items() if k not in b}
+    if new:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dst.with_name(f'.{dst.name}.{os.getpid()}.tmp'); tmp.write_text(json.dumps(b | new, indent=1)); os.replace(tmp, dst)
+    return list(new)
+
+def restore_calibration(plan: Plan) -> list:
+    "The archive's calibrated models that OUT/calibration.json lacks, added to it: their keys."
+    if not plan.archive: return []
+    check_corpus(plan)                                                 # runs of another build of the corpus are not these runs
+    return merge_calibration(Path(plan.archive) / 'calibration.json', Path(plan.out) / 'calibration.json')
+
+def restore_runs(plan: Plan, runs: list) -> list:
+    "Copy every finished run of the archive into OUT where OUT holds no other version of it: the names restored."
+    if not plan.archive: return []
+    restored = []
+    for r in (r for r in runs if r.part == 'pretrain'):
+        a = Path(plan.archive) / r.folder.relative_to(plan.out)
+        if not (a / 'done.json').exists(): continue                   # not archived (or its archiving was killed)
+        try: d = json.loads((a / 'run.json').read_text())
+        except FileNotFoundError: raise PlanError(f'{a}: archived without its run.json; delete it from the archive to rerun the run') from None
+        except ValueError as e: raise PlanError(f'{a / "run.json"}: not valid JSON ({e}); delete {a} from the archive to rerun the run') from None
+        if d != json.loads(json.dumps(r.describe())):
+            raise PlanError(f'{a}: archived under another config (plan or calibration changed); delete it from the archive to rerun the run')
+        with run_lock(r.folder) as held:                               # a process on this run: leave it
+            if not held and fill_run(a, r.folder): restored.append(r.name)
+    return restored
+
+# %% ../nbs/12_ablation.ipynb #9821a42b
+def corpus_digest(corpus) -> str:
+    "What a corpus build holds, as 16 hex digits: the sha1 of its songs' keys, feature fingerprints and splits (meta.csv)."
+    m = pd.read_csv(Path(corpus) / 'meta.csv', usecols=['key', 'fingerprint', 'split'], dtype=str).sort_values('key')
+    return hashlib.sha1('\n'.join(m.key + ' ' + m.fingerprint + ' ' + m.split).encode()).hexdigest()[:16]
+
+def check_corpus(plan: Plan) -> str:
+    "The digest of the plan's corpus, written to the archive's corpus.json the first time; a PlanError if the archive was made on another build."
+    d, p = corpus_digest(plan.corpus), Path(plan.archive) / 'corpus.json'
+    if not p.exists():
+        p.parent.mkdir(parents=True, exist_ok=True); p.write_text(json.dumps({'corpus': str(plan.corpus), 'digest': d}) + '\n')
+    elif (was := json.loads(p.read_text()).get('digest')) != d:
+        raise PlanError(f'{plan.archive}: archived on another build of the corpus ({was}; {plan.corpus} is {d} now): '
+                        'the pipeline changed, so move the archive away to start the plan over')
+    return d

@@ -367,18 +367,26 @@ def _ablate_args(p):
     p.add_argument('--limit', type=int, default=None, metavar='N', help='stop after N runs trained in this call')
     p.add_argument('--budget-hours', type=float, default=None, metavar='H',
                    help="replace the plan's budget (hours) for this call: tiers are cut by the same rule; runs beyond the plan's own budget are yours to label")
+    p.add_argument('--archive', default=None, metavar='DIR',
+                   help="replace the plan's archive (e.g. data/ablation_archive; '' for none): the calibration and every finished run "
+                        "(weights and scores, no optimizer state) are copied there, and restored from there into the plan's folder "
+                        "by a later session; unfinished runs are not kept")
 
 @subcommand('ablate', 'run, resume and tabulate a pre-registered ablation plan (12_ablation); several processes may share one plan', _ablate_args)
 def _ablate(a):
     from dataclasses import replace
-    from beatbert.ablation import load_plan, run_plan, tabulate, calibrate, plan_runs, cut_tiers
+    from beatbert.ablation import load_plan, run_plan, tabulate, calibrate, plan_runs, cut_tiers, restore_calibration, restore_runs
     if a.limit is not None and a.limit < 0: raise UsageError(f'--limit must be at least 0, not {a.limit}')
     if a.budget_hours is not None and not a.budget_hours > 0: raise UsageError(f'--budget-hours must be above 0, not {a.budget_hours}')
     plan = load_plan(a.plan)
     if a.budget_hours is not None: plan = replace(plan, budget_hours=a.budget_hours)
+    if a.archive is not None: plan = replace(plan, archive=a.archive or None)
     if not Path(plan.corpus, 'corpus.npz').exists(): raise UsageError(f'{a.plan}: its corpus {plan.corpus} is not built (beatbert corpus build)')
     if a.table:
-        tabs = tabulate(plan, cut_tiers(plan_runs(plan, calibrate(plan, False)), float("inf")))
+        restore_calibration(plan)
+        runs = cut_tiers(plan_runs(plan, calibrate(plan, False)), float("inf"))
+        restore_runs(plan, runs)                                          # what the archive holds counts too
+        tabs = tabulate(plan, runs)
         print('\n'.join(tabs['compare'].finding) if len(tabs['compare']) else f'{plan.out}: no comparison has runs yet'); return
     run_plan(plan, a.dry_run, a.limit, progress=sys.stderr.isatty())
 
