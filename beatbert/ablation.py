@@ -295,7 +295,7 @@ def calibrate(plan: Plan, progress: bool = True) -> dict:
     return {name: cache[key] for name, key in keys.items()}
 
 def plan_runs(plan: Plan, cal: dict) -> list:
-    "Every (arm, seed) of the plan as a Run, in tier order, with its estimated seconds; cut by `cut_tiers`."
+    "Every (arm, seed) of the plan as a Run, by tier and then by seed (every arm of a tier at a seed before the next seed), with its estimated seconds; cut by `cut_tiers`."
     mcs = {a.name: arm_config(plan, a) for a in plan.arms}
     runs = []
     for a in sorted(plan.arms, key=lambda a: a.tier):
@@ -316,7 +316,7 @@ def plan_runs(plan: Plan, cal: dict) -> list:
             runs.append(r)
             if a.finetune is not True and a.finetune is not False:   # fine-tuning is a tier of its own
                 runs.append(replace(r, part='finetune', tier=int(a.finetune), est_seconds=ft))
-    return sorted(runs, key=lambda r: r.tier)
+    return sorted(runs, key=lambda r: (r.tier, r.seed))   # a plan stopped inside a tier leaves its arms paired by seed
 
 def cut_tiers(runs: list, seconds: float) -> list:
     "Mark the runs of every tier that does not fit whole in what is left of `seconds` (tiers in order) as cut."
@@ -821,7 +821,7 @@ def restore_runs(plan: Plan, runs: list) -> list:
             if not held and fill_run(a, r.folder): restored.append(r.name)
     return restored
 
-# %% ../nbs/12_ablation.ipynb #9821a42b
+# %% ../nbs/12_ablation.ipynb #e4d96880
 def corpus_digest(corpus) -> str:
     "What a corpus build holds, as 16 hex digits: the sha1 of its songs' keys, feature fingerprints and splits (meta.csv)."
     m = pd.read_csv(Path(corpus) / 'meta.csv', usecols=['key', 'fingerprint', 'split'], dtype=str).sort_values('key')
