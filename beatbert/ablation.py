@@ -666,7 +666,7 @@ def learning_curves_figure(curves: pd.DataFrame,   # `curves_table`: arm, seed, 
         color = f'hsl({(k * 67) % 360}, 60%, 45%)'
         fig.add_trace(go.Scatter(x=np.r_[g.x, g.x[::-1]], y=np.r_[g.hi, g.lo[::-1]], fill='toself', line_width=0, opacity=0.2,
                                  fillcolor=color, legendgroup=arm, showlegend=False, hoverinfo='skip', name=f'{arm} band'))
-        fig.add_trace(go.Scatter(x=g.x, y=g['mean'], name=f'{arm} ({g.n.max()} seeds)', legendgroup=arm, mode='lines+markers',
+        fig.add_trace(go.Scatter(x=g.x, y=g['mean'], name=f'{arm} ({g.n.max()} seed{"s" if g.n.max() > 1 else ""})', legendgroup=arm, mode='lines+markers',
                                  line_color=color, marker_size=4))
     fig.update_layout(title=title, xaxis_title=AXES[x], yaxis_title='valid BCE, nats per masked beat (mean; band min–max over seeds)',
                       height=420, margin=dict(t=50, b=40))
