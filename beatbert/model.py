@@ -13,12 +13,12 @@ import torch.nn.functional as F
 import plotly.graph_objects as go
 from numba import njit
 from .features import FEATURES
-from .pairs import PAIR_GROUPS, CONTENT
+from .pairs import PAIR_GROUPS, CONTENT, SongPairs, mask_levels, GATHER, DIFF, RUNS_NEXT, RUNS_PREV, RUN_LENGTHS
 from .pair_attention import pair_attention, pair_logits, window_columns, window_lengths, pad_columns
 
 # %% auto #0
-__all__ = ['default_pair_blocks', 'BeatBertConfig', 'PairIndex', 'joint_codes', 'pair_index', 'rotary', 'rotate', 'rotary_figure',
-           'Attention', 'MLP', 'Block', 'init_weights', 'BeatBert']
+__all__ = ['default_pair_blocks', 'BeatBertConfig', 'PairIndex', 'joint_codes', 'pair_index', 'songs_pair_index', 'rotary',
+           'rotate', 'rotary_figure', 'Attention', 'MLP', 'Block', 'init_weights', 'BeatBert']
 
 # %% ../nbs/07_model.ipynb #1f14d44e
 def default_pair_blocks(groups=PAIR_GROUPS) -> tuple:
@@ -213,6 +213,169 @@ def pair_index(codes,                 # (B, N, N, G) uint8 pair codes (torch or 
     if pause: pause()
     cols = window_columns(idx, [len(v) for v in vocab], lengths) if codes.device.type == 'cpu' and idx else ()
     return PairIndex(idx, vocab, config.pair_blocks, cols, () if lengths is None else tuple(int(n) for n in lengths))
+
+# %% ../nbs/07_model.ipynb #7e0ec52c
+@njit(inline='always')
+def _hash_slot(hk, x):
+    "Where x sits in the open-addressing table hk (-1: empty; a power of two long), or the empty place where it goes."
+    m = len(hk) - 1
+    p = ((x * -7046029254386353131) >> 17) & m          # Fibonacci hashing (2⁶⁴/φ as a signed int64), then linear probing
+    while hk[p] != -1 and hk[p] != x: p = (p + 1) & m
+    return p
+
+@njit(cache=_CACHE)
+def _block_slots(kinds, keys, tab, toff, tw,   # the batch's factors: kinds (G,); keys (B, G, N) int32; tables; (B, G) offsets, widths
+                 lv, lengths, runs_at,         # (B, G, N) uint8 `mask_levels`; (B,) window lengths; `RUN_LENGTHS` (three)
+                 groups, sizes, hashed, seen,  # the block's groups and their K; hash the values, or mark them in `seen`
+                 out):                         # (B, N, N) int32: every unpadded pair's value, or its hash slot's number
+    "One block's joint value of every unpadded pair, folded from its groups' codes row by row; (values by first sight, -1 or a group with a code out of range)."
+    B, G, N = keys.shape
+    r1, r2, cap = runs_at                                   # a run's code: how many of them it reaches; longer counts as cap
+    nr = 0
+    for g in groups:
+        if kinds[g] == RUNS_NEXT or kinds[g] == RUNS_PREV: nr += 1
+    runs = np.zeros((max(nr, 1), N + 1, N + 1), np.uint8)   # run lengths: pair (i, j) at [i, j] ahead, at [i + 1, j + 1] back
+    v = np.empty(N, np.int64)                               # a row's joint values
+    hk, hs, vals, nv = np.full(1024, -1, np.int64), np.empty(1024, np.int32), np.empty(512, np.int64), 0
+    for b in range(B):
+        L, kb, lb, ob, tb, wb = lengths[b], keys[b], lv[b], out[b], toff[b], tw[b]
+        r = 0
+        for g in groups:                                    # the runs first, a row from its neighbour (no branch: vectorised)
+            kind, key = kinds[g], kb[g]
+            if kind == RUNS_NEXT:
+                R = runs[r]; r += 1
+                R[L, :L + 1] = 0; R[:L + 1, L] = 0
+                for i in range(L - 1, -1, -1):
+                    ki, Ri, Rn = key[i], R[i], R[i + 1, 1:]
+                    for j in range(L): Ri[j] = (ki == key[j]) * min(Rn[j] + 1, cap)
+            elif kind == RUNS_PREV:
+                R = runs[r]; r += 1
+                R[0, :L + 1] = 0; R[:L + 1, 0] = 0
+                for i in range(L):
+                    ki, Ri, Rp = key[i], R[i + 1, 1:], R[i]
+                    for j in range(L): Ri[j] = (ki == key[j]) * min(Rp[j] + 1, cap)
+        for i in range(L):
+            r = 0
+            for t in range(len(groups)):                     # fold the groups' codes into the row's values, v = v · K + c
+                g, K = groups[t], sizes[t]
+                kind, key, lg = kinds[g], kb[g], lb[g]
+                li, top = lg[i], 0
+                if kind == GATHER or kind == DIFF:
+                    row = tb[g] + key[i] * wb[g] if kind == GATHER else tb[g] + wb[g] - key[i]
+                    for j in range(L):
+                        c = min(tab[row + key[j]], li, lg[j]); top = max(top, c); v[j] = v[j] * K + c if t else c
+                else:
+                    o = 0 if kind == RUNS_NEXT else 1
+                    Ro = runs[r, i + o, o:]; r += 1
+                    for j in range(L):                       # the code by comparisons, not a table: vectorised
+                        l = Ro[j]
+                        c = min(np.uint8((l >= r1) + (l >= r2) + (l >= cap)), li, lg[j]); top = max(top, c); v[j] = v[j] * K + c if t else c
+                if top >= K: return vals[:nv], g
+            o = ob[i]
+            if hashed:
+                for j in range(L):
+                    x = v[j]
+                    p = _hash_slot(hk, x)
+                    if hk[p] == -1:                          # a new value: number it, growing the table past half full
+                        if 2 * (nv + 1) > len(hk):
+                            hk2, hs2 = np.full(2 * len(hk), -1, np.int64), np.empty(2 * len(hk), np.int32)
+                            for q in range(len(hk)):
+                                if hk[q] != -1:
+                                    p2 = _hash_slot(hk2, hk[q]); hk2[p2] = hk[q]; hs2[p2] = hs[q]
+                            hk, hs = hk2, hs2
+                            vals2 = np.empty(len(hk) // 2, np.int64); vals2[:nv] = vals[:nv]; vals = vals2
+                            p = _hash_slot(hk, x)
+                        hk[p] = x; hs[p] = nv; vals[nv] = x; nv += 1
+                    o[j] = hs[p]
+            else:
+                for j in range(L):
+                    seen[v[j]] = True; o[j] = v[j]
+    return vals[:nv], -1
+
+@njit(cache=_CACHE)
+def _index_pass(slots, ranks, off, n,      # per block (B, N, N) int32 slots and (·,) int64 slot -> id; blocks' offsets; codes in all
+                lengths, cols, gmap, nw,   # (B,); outputs as `window_columns`: (S, B, N, N) int32, (B, n) int64, (B,) int64
+                ids, want_ids):            # per block (B, N, N) int64 joint codes, written if `want_ids`
+    "Each window's codes numbered in table order (`_window_columns`) and, asked, the joint codes; zeros past each window's length."
+    B, N = len(lengths), cols.shape[2]
+    for b in range(B):
+        col, L = np.full(n, -1, np.int64), lengths[b]        # table column -> window column; -1: not in this window
+        for s in range(len(slots)):
+            sl, rk, o = slots[s][b], ranks[s], off[s]
+            for i in range(L):
+                for j in range(L): col[o + rk[sl[i, j]]] = 0
+        u = 0
+        for c in range(n):
+            if col[c] == 0:
+                col[c] = u; gmap[b, u] = c; u += 1
+        nw[b] = u
+        for s in range(len(slots)):
+            sl, rk, o, cs = slots[s][b], ranks[s], off[s], cols[s, b]
+            ib = ids[s][b]
+            for i in range(N):
+                if i >= L:
+                    cs[i] = 0
+                    if want_ids: ib[i] = 0
+                    continue
+                cs[i, L:] = 0
+                if want_ids:
+                    ib[i, L:] = 0
+                    for j in range(L):
+                        x = rk[sl[i, j]]; cs[i, j] = col[o + x]; ib[i, j] = x
+                else:
+                    for j in range(L): cs[i, j] = col[o + rk[sl[i, j]]]
+
+def songs_pair_index(songs,                # per window, its song's `song_pairs`
+                     starts,               # (B,) each window's first beat in its song
+                     masked,               # (B, N) bool: the masked beats (padding past each window's length unmasked)
+                     config: BeatBertConfig,
+                     lengths=None,         # (B,) beats of each window; None: all N
+                     ids: bool = True,     # also the joint codes (the CPU kernels read only the window columns)
+                     pause=None,           # called before each block and before the window columns (`pair_index`'s)
+                     direct: int = 1 << 20 # a block whose joint values stay under this marks them in an array; above, a hash table
+                    ) -> PairIndex:
+    "`pair_index` of the windows' masked codes (`fill_codes`), made from the songs' factors in one compiled pass per block."
+    masked = np.asarray(masked, bool)
+    if masked.ndim != 2 or len(songs) != len(masked) or len(starts) != len(masked):
+        raise ValueError(f'{len(songs)} songs and {len(starts)} starts for a mask of shape {masked.shape}')
+    B, N = masked.shape
+    L = window_lengths(lengths, B, N)
+    kinds = songs[0].kinds
+    if len(kinds) != len(config.pair_sizes) or any(not np.array_equal(sp.kinds, kinds) for sp in songs):
+        raise ValueError(f'the songs\' pair factors do not have the {len(config.pair_sizes)} groups of the config in one order')
+    keys, toff, tw, tabs, base = np.zeros((B, len(kinds), N), np.int32), np.empty((B, len(kinds)), np.int64), np.empty((B, len(kinds)), np.int64), [], 0
+    for b, (sp, a, n) in enumerate(zip(songs, starts, L)):
+        if not 0 <= a <= sp.n - n: raise ValueError(f"window [{a}, {a + n}) is outside the song's {sp.n} beats")
+        keys[b, :, :n] = sp.keys[:, a:a + n]
+        toff[b], tw[b] = sp.toff + base, sp.tw
+        tabs.append(sp.tab); base += len(sp.tab)
+    lv = mask_levels(masked & (np.arange(N) < L[:, None]))   # (B, G, N): padding never masks a window's beats
+    tab = np.concatenate(tabs)
+    slots, ranks, vocab = [], [], []
+    for blk in config.pair_blocks:
+        if pause: pause()
+        ks = np.array([config.pair_sizes[g] for g in blk], np.int64)
+        radix = math.prod(int(k) for k in ks)
+        if radix >= 1 << 62: raise ValueError(f'block {blk}: {radix} joint values do not fit an int64')
+        hashed = radix > direct
+        seen, sl = np.zeros(1 if hashed else radix, np.bool_), np.empty((B, N, N), np.int32)
+        vals, bad = _block_slots(kinds, keys, tab, toff, tw, lv, L, RUN_LENGTHS, np.array(blk, np.int64), ks, hashed, seen, sl)
+        if bad >= 0: raise ValueError(f'pair codes out of range in groups {[int(bad)]}')
+        if hashed:                                           # ids: the ranks of the values, sorted, as `joint_codes` numbers them
+            order = np.argsort(vals); u = vals[order]
+            rank = np.empty(len(vals), np.int64); rank[order] = np.arange(len(vals))
+        else:
+            u = np.flatnonzero(seen); rank = np.zeros(radix, np.int64); rank[u] = np.arange(len(u))
+        codes, r = [], u
+        for K in ks[::-1]: codes.insert(0, r % K); r = r // K   # the vocabulary: the mixed radix undone
+        slots.append(sl); ranks.append(rank); vocab.append(torch.from_numpy(np.stack(codes, 1)))
+    if pause: pause()
+    S, n = len(slots), sum(len(v) for v in vocab)
+    cols, gmap, nw = torch.empty(S, B, N, N, dtype=torch.int32), torch.zeros(B, n, dtype=torch.int64), torch.empty(B, dtype=torch.int64)
+    idx = tuple(torch.empty(B, N, N, dtype=torch.int64) for _ in range(S)) if ids else ()
+    _index_pass(tuple(slots), tuple(ranks), np.cumsum([0] + [len(v) for v in vocab[:-1]]).astype(np.int64), n, L,
+                cols.numpy(), gmap.numpy(), nw.numpy(), tuple(i.numpy() for i in idx) if ids else tuple(np.empty((B, 0, 0), np.int64) for _ in range(S)), ids)
+    return PairIndex(idx, tuple(vocab), config.pair_blocks, (cols, gmap, nw), tuple(int(x) for x in L))
 
 # %% ../nbs/07_model.ipynb #b99b2065
 def rotary(n: int,             # beats in the window

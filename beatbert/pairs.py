@@ -491,32 +491,32 @@ def transposition_moves(song,                    # a `Song`
     return out
 
 # %% ../nbs/05_pair_features.ipynb #7c30be34
-def clear_window(masked: np.ndarray,  # (N,) bool
+def clear_window(masked: np.ndarray,  # (N,) bool, or (B, N): a batch of windows
                  before: int,         # beats before each beat in its window
                  after: int           # beats after each beat in its window
-                ) -> np.ndarray:      # (N,) bool
+                ) -> np.ndarray:      # (N,) bool, or (B, N)
     "No masked beat in [i - before, i + after] (clipped to the window), for every beat i."
-    n = len(masked)
-    cs = np.r_[0, np.cumsum(masked)]
+    n = masked.shape[-1]
+    cs = np.concatenate([np.zeros(masked.shape[:-1] + (1,), np.int64), np.cumsum(masked, -1)], -1)
     i = np.arange(n)
-    return cs[np.clip(i + after + 1, 0, n)] == cs[np.clip(i - before, 0, n)]
+    return cs[..., np.clip(i + after + 1, 0, n)] == cs[..., np.clip(i - before, 0, n)]
 
 _BEAT_ONLY = [g for g, grp in enumerate(PAIR_GROUPS) if grp.kind == CONTENT and all(PAIR_FEATURES[c].reach == (0, 0) for c in grp.columns)]
 _REACHING = [(g, [PAIR_FEATURES[c].reach for c in grp.columns]) for g, grp in enumerate(PAIR_GROUPS)
              if grp.kind == CONTENT and g not in _BEAT_ONLY]   # content groups that read other beats: their columns' reaches
 
-def mask_levels(masked              # (N,) bool: the masked beats of the window
-               ) -> np.ndarray:    # (G, N) uint8
+def mask_levels(masked              # (N,) bool: the masked beats of the window, or (B, N): a batch of windows of N beats
+               ) -> np.ndarray:    # (G, N) uint8, or (B, G, N)
     "The highest code each group may keep at each beat: 255 (anything), 0 (none) where a content group would reveal a masked beat."
     masked = np.asarray(masked, bool)
-    lv = np.full((len(PAIR_GROUPS), len(masked)), 255, np.uint8)
-    lv[np.ix_(_BEAT_ONLY, np.flatnonzero(masked))] = 0                 # groups that read the beat alone: none at a masked one
+    lv = np.full(masked.shape[:-1] + (len(PAIR_GROUPS), masked.shape[-1]), 255, np.uint8)
+    lv[..., _BEAT_ONLY, :] = np.where(masked[..., None, :], 0, 255)    # groups that read the beat alone: none at a masked one
     clear = {}
     for g, reaches in _REACHING:                                       # the run lengths whose windows are clear, in order
-        ok, lv[g] = np.ones(len(masked), bool), 0
+        ok, lv[..., g, :] = np.ones(masked.shape, bool), 0
         for r in reaches:
             if r not in clear: clear[r] = clear_window(masked, *r)
-            ok &= clear[r]; lv[g] += ok
+            ok &= clear[r]; lv[..., g, :] += ok
     return lv
 
 def mask_pairs(x: np.ndarray,      # (N, N, G) uint8 codes, or (N, N, P) bool features

@@ -15,7 +15,7 @@ import torch.nn.functional as F_
 from tqdm.auto import tqdm
 from .midi import BeatbertError
 from .features import FEATURES, FEATURE_NAMES, GROUPS, LOOKS_BACK
-from .pairs import mask_pairs, pair_codes, PAIR_GROUPS, SongPairs, song_pairs, fill_codes
+from .pairs import mask_pairs, pair_codes, PAIR_GROUPS, SongPairs, song_pairs
 from .corpus import Corpus
 from .layout import DEFAULT_CORPUS, DEFAULT_RUN, PAIRS, NOPAIRS
 
@@ -166,7 +166,7 @@ def collate_windows(batch: list) -> dict:
     return out | {'bits': bits, 'pad': pad}
 
 # %% ../nbs/08_pretrain.ipynb #81122d0e
-from .model import BeatBert, BeatBertConfig, pair_index
+from .model import BeatBert, BeatBertConfig, pair_index, songs_pair_index
 
 class StepBatches(torch.utils.data.Dataset):
     "The training batch of every step, a function of (seed, step): windows, masks, hidden inputs, masked pair codes."
@@ -209,15 +209,12 @@ def wait_kernels(flag: torch.Tensor | None,   # `busy_flag` of the training proc
     f = flag.numpy()
     while f[0]: time.sleep(poll)
 
-def masked_index(corpus: Corpus, wins: list, masked: torch.Tensor, mc: BeatBertConfig, flag: torch.Tensor | None = None):
-    "The pair index of windows (song, start, stop) with the pairs of their masked beats masked as in `mask_pairs`; each piece of work waits for `flag`."
-    N = masked.shape[1]
-    codes, m = np.zeros((len(wins), N, N, len(PAIR_GROUPS)), np.uint8), masked.numpy()
-    for j, (s, a, e) in enumerate(wins):
-        wait_kernels(flag)
-        fill_codes(corpus_song_pairs(corpus, s), a, e - a, m[j, :e - a], codes[j])
+def masked_index(corpus: Corpus, wins: list, masked: torch.Tensor, mc: BeatBertConfig, flag: torch.Tensor | None = None,
+                 ids: bool = True):   # also the joint codes; False: only what the CPU kernels read (`PairIndex.for_kernels`)
+    "The pair index of windows (song, start, stop) with the pairs of their masked beats masked as in `mask_pairs` (`songs_pair_index`); each block waits for `flag`."
     lengths = [e - a for _, a, e in wins]                                      # pairs past a window's end: padding, not coded
-    return pair_index(codes, mc, lengths, pause=lambda: wait_kernels(flag))
+    return songs_pair_index([corpus_song_pairs(corpus, s) for s, _, _ in wins], [a for _, a, _ in wins], masked.numpy(), mc,
+                            lengths, ids=ids, pause=lambda: wait_kernels(flag))
 
 def make_batch(sb: StepBatches, step: int) -> dict:
     "The batch of `step`: a pure function of the seed and the step."
@@ -236,8 +233,7 @@ def make_batch(sb: StepBatches, step: int) -> dict:
     out = {'targets': b['bits'], 'inputs': hide_inputs(b['bits'], masked), 'masked': masked, 'pad': b['pad'], 'step': step}
     out, wins = rank_share(out, wins, sb.rank, sb.world)                        # one process: the whole batch
     if sb.pairs:
-        out['index'] = masked_index(sb.c, wins, out['masked'], sb.mc, sb.flag)
-        if sb.kernels_only: out['index'] = out['index'].for_kernels()          # no joint codes to move between processes
+        out['index'] = masked_index(sb.c, wins, out['masked'], sb.mc, sb.flag, ids=not sb.kernels_only)   # kernels only: no joint codes to move
     return out
 
 # %% ../nbs/08_pretrain.ipynb #b4700288

@@ -18,7 +18,7 @@ it (a round: one segment of each arm, next to each other in time; this VM's spee
 For a verdict use enough steps: `--rounds 4 --steps 30` (about 40 s a worker count).
 
 The split (one arm at a time, in-process: workers 0, one thread): batch making (windows, masks, hidden inputs), pair
-codes (`masked_index`: the window codes masked, the joint codes), the pair layer (the pair-attention kernels' forward
+codes (`masked_index`: the batch's pair index, `songs_pair_index` of 07_model), the pair layer (the pair-attention kernels' forward
 and backward) and the rest of the step (every other layer, the loss, AdamW), over the steps after `--warmup`, and the
 median CPU time of a step (process time from one batch to the next): on a loaded machine wall times measure the queue,
 CPU time the work, so the ratio of CPU times is printed too.
