@@ -327,7 +327,7 @@ def _index_pass(slots, ranks, off, n,      # per block (B, N, N) int32 slots and
 
 def songs_pair_index(songs,                # per window, its song's `song_pairs`
                      starts,               # (B,) each window's first beat in its song
-                     masked,               # (B, N) bool: the masked beats (padding past each window's length unmasked)
+                     masked,               # (B, N) bool: the masked beats (past each window's length: ignored)
                      config: BeatBertConfig,
                      lengths=None,         # (B,) beats of each window; None: all N
                      ids: bool = True,     # also the joint codes (the CPU kernels read only the window columns)

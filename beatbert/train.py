@@ -25,8 +25,8 @@ __all__ = ['STRATEGIES', 'LOOKS_BACK_IDX', 'COPY_LAGS', 'PAIR_CACHE_BYTES', 'WAI
            'StepBatches', 'window_batch', 'corpus_song_pairs', 'wait_kernels', 'masked_index', 'make_batch',
            'rank_share', 'CheckpointError', 'TrainConfig', 'lr_at', 'train_threads', 'threads_set', 'save_checkpoint',
            'load_model', 'load_optimizer', 'eval_batches', 'predict_masked', 'ddp_env', 'ddp_backend', 'ddp_start',
-           'valid_loss', 'train', 'source_group', 'compare', 'run_cost', 'format_table', 'pretrain_main',
-           'evaluate_run']
+           'valid_loss', 'train', 'source_group', 'compare', 'run_cost', 'format_table', 'warm_kernels',
+           'pretrain_main', 'evaluate_run']
 
 # %% ../nbs/08_pretrain.ipynb #5ae24595
 STRATEGIES = ('random', 'measures', 'spans')
@@ -521,6 +521,16 @@ def format_table(df: pd.DataFrame) -> str:
 # %% ../nbs/08_pretrain.ipynb #a60f2be2
 RUN_NAMES = {PAIRS: 'BeatBert, pair features', NOPAIRS: 'BeatBert, no pair features'}   # the main job's runs, as the table names them
 
+def warm_kernels(corpus: Corpus, tc: TrainConfig, mc: BeatBertConfig) -> float:
+    "Compile, or load from numba's disk cache, the CPU kernels a pairs run uses (pair index, pair layer forward and backward) on one small batch; seconds taken."
+    t0 = time.time()
+    with threads_set(*train_threads(tc, bool(mc.pair_layers), torch.get_num_threads())):   # the threads the run will use
+        b = make_batch(StepBatches(corpus, 'train', 2, min(tc.window, 16), tc.mask_strategy, tc.mask_rate, tc.seed, True,
+                                   0, 1, mc, kernels_only=True), 0)
+        _, loss = BeatBert(mc)(b['inputs'], b['index'], b['masked'], b['pad'], b['targets'])
+        loss.backward()
+    return time.time() - t0
+
 def pretrain_main(corpus: str = str(DEFAULT_CORPUS), out: str = str(DEFAULT_RUN), steps: int | None = None,
                   device: str = 'cpu', workers: int = 1, progress: bool = True, **train_kw) -> pd.DataFrame:
     "Build or reuse the default corpus, pretrain BeatBert with and without pair features, print and save the comparison."
@@ -532,7 +542,11 @@ def pretrain_main(corpus: str = str(DEFAULT_CORPUS), out: str = str(DEFAULT_RUN)
         build(['default'], corpus, progress=progress)
     tc = TrainConfig(corpus=str(corpus), device=device, workers=workers, **({'steps': steps} if steps else {}), **train_kw)
     for name, pl in ((PAIRS, (0,)), (NOPAIRS, ())):
-        train(Path(out) / name, tc, BeatBertConfig(pair_layers=pl), progress=progress)
+        mc = BeatBertConfig(pair_layers=pl)
+        if pl and torch.device(device).type == 'cpu':          # compiling is the install's cost, not the run's: before its clock
+            secs = warm_kernels(Corpus(tc.corpus), tc, mc)
+            if ddp_env()[0] == 0: print(f'pair kernels compiled or loaded from numba\'s cache in {secs:.1f} s (compiled once per install)', file=sys.stderr)
+        train(Path(out) / name, tc, mc, progress=progress)
     return evaluate_run(out) if ddp_env()[0] == 0 else None   # the table: rank 0's
 
 def evaluate_run(run) -> pd.DataFrame:
