@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from numba import njit
 from .features import FEATURES
 from .pairs import PAIR_GROUPS, CONTENT, SongPairs, mask_levels, GATHER, DIFF, RUNS_NEXT, RUNS_PREV, RUN_LENGTHS
-from .pair_attention import pair_attention, pair_logits, window_columns, window_lengths, pad_columns
+from .pair_attention import pair_attention, pair_logits, window_columns, window_lengths, pad_columns, _number_marked
 
 # %% auto #0
 __all__ = ['default_pair_blocks', 'BeatBertConfig', 'PairIndex', 'joint_codes', 'pair_index', 'songs_pair_index', 'rotary',
@@ -304,11 +304,7 @@ def _index_pass(slots, ranks, off, n,      # per block (B, N, N) int32 slots and
             sl, rk, o = slots[s][b], ranks[s], off[s]
             for i in range(L):
                 for j in range(L): col[o + rk[sl[i, j]]] = 0
-        u = 0
-        for c in range(n):
-            if col[c] == 0:
-                col[c] = u; gmap[b, u] = c; u += 1
-        nw[b] = u
+        nw[b] = _number_marked(col, gmap[b])
         for s in range(len(slots)):
             sl, rk, o, cs = slots[s][b], ranks[s], off[s], cols[s, b]
             ib = ids[s][b]

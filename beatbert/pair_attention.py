@@ -300,6 +300,15 @@ def _scatter2_rows(ix, b, i, AT, CT, out_a, out_c, H):
             for h in range(H):
                 out_a[c, h] += AT[j, h]; out_c[c, h] += CT[j, h]
 
+@njit(inline='always')
+def _number_marked(col, gmap_b):
+    "Number the marked entries of `col` (0; the rest -1) 0, 1, … in order, in place; gmap_b[u] the entry numbered u; returns how many."
+    u = 0
+    for c in range(len(col)):
+        if col[c] == 0:
+            col[c] = u; gmap_b[u] = c; u += 1
+    return u
+
 @njit(cache=_CACHE)
 def _window_columns(ix, off, n, cols, gmap, nw, lengths):
     "Number the codes each window uses 0, 1, … in the order of their columns: cols[s, b] every pair's window column, gmap[b, u] the table column of window column u, nw[b] how many; pairs past lengths[b] are left alone."
@@ -309,11 +318,7 @@ def _window_columns(ix, off, n, cols, gmap, nw, lengths):
             r, o = ix[s][b], off[s]
             for i in range(L):
                 for j in range(L): col[o + r[i, j]] = 0
-        u = 0
-        for c in range(n):
-            if col[c] == 0:
-                col[c] = u; gmap[b, u] = c; u += 1
-        nw[b] = u
+        nw[b] = _number_marked(col, gmap[b])
         for s in range(len(ix)):
             r, o, out = ix[s][b], off[s], cols[s, b]
             for i in range(L):
