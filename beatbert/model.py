@@ -336,6 +336,7 @@ def songs_pair_index(songs,                # per window, its song's `song_pairs`
         raise ValueError(f'{len(songs)} songs and {len(starts)} starts for a mask of shape {masked.shape}')
     B, N = masked.shape
     L = window_lengths(lengths, B, N)
+    if len(RUN_LENGTHS) != 3: raise ValueError(f'the kernel codes runs by three lengths, not {RUN_LENGTHS}')
     kinds = songs[0].kinds
     if len(kinds) != len(config.pair_sizes) or any(not np.array_equal(sp.kinds, kinds) for sp in songs):
         raise ValueError(f'the songs\' pair factors do not have the {len(config.pair_sizes)} groups of the config in one order')
@@ -353,7 +354,7 @@ def songs_pair_index(songs,                # per window, its song's `song_pairs`
         ks = np.array([config.pair_sizes[g] for g in blk], np.int64)
         radix = math.prod(int(k) for k in ks)
         if radix >= 1 << 62: raise ValueError(f'block {blk}: {radix} joint values do not fit an int64')
-        hashed = radix > direct
+        hashed = radix > min(direct, 1 << 30)               # the slots are int32
         seen, sl = np.zeros(1 if hashed else radix, np.bool_), np.empty((B, N, N), np.int32)
         vals, bad = _block_slots(kinds, keys, tab, toff, tw, lv, L, RUN_LENGTHS, np.array(blk, np.int64), ks, hashed, seen, sl)
         if bad >= 0: raise ValueError(f'pair codes out of range in groups {[int(bad)]}')
