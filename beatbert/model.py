@@ -342,7 +342,7 @@ def songs_pair_index(songs,                # per window, its song's `song_pairs`
         raise ValueError(f'the songs\' pair factors do not have the {len(config.pair_sizes)} groups of the config in one order')
     keys, toff, tw, tabs, base = np.zeros((B, len(kinds), N), np.int32), np.empty((B, len(kinds)), np.int64), np.empty((B, len(kinds)), np.int64), [], 0
     for b, (sp, a, n) in enumerate(zip(songs, starts, L)):
-        if not 0 <= a <= sp.n - n: raise ValueError(f"window [{a}, {a + n}) is outside the song's {sp.n} beats")
+        sp.check_window(a, n)
         keys[b, :, :n] = sp.keys[:, a:a + n]
         toff[b], tw[b] = sp.toff + base, sp.tw
         tabs.append(sp.tab); base += len(sp.tab)

@@ -558,6 +558,9 @@ class SongPairs:
     @property
     def n(self) -> int: return self.keys.shape[1]
     def nbytes(self) -> int: return sum(a.nbytes for a in (self.kinds, self.keys, self.tab, self.toff, self.tw))
+    def check_window(self, start: int, n: int):
+        "A one-line error unless the window [start, start + n) of at least one beat lies inside the song."
+        if not (0 <= start and n >= 1 and start + n <= self.n): raise ValueError(f"window [{start}, {start + n}) is outside the song's {self.n} beats")
 
 def song_pairs(desc: dict   # `beat_descriptors` of a song
               ) -> SongPairs:
@@ -604,7 +607,7 @@ def fill_codes(sp: SongPairs,        # `song_pairs` of the song
                out: np.ndarray       # (N, N, G) uint8 with N >= n, C-contiguous: a window's place in a batch
               ) -> np.ndarray:       # out, its [:n, :n] now the window's codes
     "The window's pair codes masked as `mask_pairs` does, written into `out`: `mask_pairs(pair_codes(...), masked)` fast."
-    if not (0 <= start and n >= 1 and start + n <= sp.n): raise ValueError(f"window [{start}, {start + n}) is outside the song's {sp.n} beats")
+    sp.check_window(start, n)
     if out.dtype != np.uint8 or out.shape[0] < n or out.shape[1] < n or out.shape[2:] != (len(PAIR_GROUPS),) or not out.flags.c_contiguous:
         raise ValueError(f'out must be a C-contiguous uint8 (>= {n}, >= {n}, {len(PAIR_GROUPS)}) array, not {out.dtype} {out.shape}')
     lv = mask_levels(np.zeros(n, bool) if masked is None else masked)

@@ -22,11 +22,11 @@ from .layout import DEFAULT_CORPUS, DEFAULT_RUN, PAIRS, NOPAIRS
 # %% auto #0
 __all__ = ['STRATEGIES', 'LOOKS_BACK_IDX', 'COPY_LAGS', 'PAIR_CACHE_BYTES', 'WAIT_FOR_KERNELS', 'RUN_NAMES', 'choose_masked',
            'hide_inputs', 'auc_per_feature', 'f1', 'metrics', 'Baselines', 'BeatWindows', 'collate_windows',
-           'StepBatches', 'window_batch', 'corpus_song_pairs', 'wait_kernels', 'masked_index', 'make_batch',
-           'rank_share', 'CheckpointError', 'TrainConfig', 'lr_at', 'train_threads', 'threads_set', 'save_checkpoint',
-           'load_model', 'load_optimizer', 'eval_batches', 'predict_masked', 'ddp_env', 'ddp_backend', 'ddp_start',
-           'valid_loss', 'train', 'source_group', 'compare', 'run_cost', 'format_table', 'warm_kernels',
-           'pretrain_main', 'evaluate_run']
+           'StepBatches', 'window_batch', 'corpus_song_pairs', 'wait_kernels', 'masked_index', 'step_windows',
+           'make_batch', 'rank_share', 'CheckpointError', 'TrainConfig', 'lr_at', 'train_threads', 'threads_set',
+           'save_checkpoint', 'load_model', 'load_optimizer', 'eval_batches', 'predict_masked', 'ddp_env',
+           'ddp_backend', 'ddp_start', 'valid_loss', 'train', 'source_group', 'compare', 'run_cost', 'format_table',
+           'warm_kernels', 'pretrain_main', 'evaluate_run']
 
 # %% ../nbs/08_pretrain.ipynb #5ae24595
 STRATEGIES = ('random', 'measures', 'spans')
@@ -216,15 +216,19 @@ def masked_index(corpus: Corpus, wins: list, masked: torch.Tensor, mc: BeatBertC
     return songs_pair_index([corpus_song_pairs(corpus, s) for s, _, _ in wins], [a for _, a, _ in wins], masked.numpy(), mc,
                             lengths, ids=ids, pause=lambda: wait_kernels(flag))
 
-def make_batch(sb: StepBatches, step: int) -> dict:
-    "The batch of `step`: a pure function of the seed and the step."
-    rng = np.random.default_rng([sb.seed, step])
-    items = rng.choice(len(sb.w.items), size=sb.B, p=sb.p)
+def step_windows(sb: StepBatches, rng: np.random.Generator) -> list:
+    "The windows (song, start, stop) of a step's batch, drawn from the step's generator (`make_batch`'s first draws)."
     wins = []
-    for i in items:
+    for i in rng.choice(len(sb.w.items), size=sb.B, p=sb.p):
         s = sb.w.items[i][0]; n = sb.c.n_beats(s)
         start = int(rng.integers(0, max(1, n - sb.w.length + 1)))
         wins.append((s, start, min(n, start + sb.w.length)))
+    return wins
+
+def make_batch(sb: StepBatches, step: int) -> dict:
+    "The batch of `step`: a pure function of the seed and the step."
+    rng = np.random.default_rng([sb.seed, step])
+    wins = step_windows(sb, rng)
     b = window_batch(sb.c, wins)
     bim = torch.full(b['pad'].shape, 0, dtype=torch.long)
     for j, (s, a, e) in enumerate(wins): bim[j, :e - a] = torch.from_numpy(sb.c.descriptors(s)['beat_in_measure'][a:e])

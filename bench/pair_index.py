@@ -77,11 +77,7 @@ def time_batches(corpus: Corpus, config: BeatBertConfig, batches: int) -> dict:
     ts = {'old': [], 'new': [], 'new_ids': []}
     for step in range(batches):
         b = T.make_batch(sb, step)
-        rng = np.random.default_rng([sb.seed, step])                      # the step's windows, as make_batch draws them
-        items, wins = rng.choice(len(sb.w.items), size=sb.B, p=sb.p), []
-        for i in items:
-            s = sb.w.items[i][0]; n = corpus.n_beats(s); a = int(rng.integers(0, max(1, n - WINDOW + 1)))
-            wins.append((s, a, min(n, a + WINDOW)))
+        wins = T.step_windows(sb, np.random.default_rng([sb.seed, step]))   # the step's windows, as make_batch draws them
         sps, starts, lengths = [T.corpus_song_pairs(corpus, s) for s, _, _ in wins], [a for _, a, _ in wins], [e - a for _, a, e in wins]
         masked = b['masked'].numpy()
         runs = {'old': lambda: filled_index(sps, starts, masked, config, lengths, ids=False),
