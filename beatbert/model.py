@@ -102,6 +102,18 @@ class PairIndex:
         if not self.cols: raise ValueError('this pair index has no window columns (it was made or moved off the CPU)')
         return PairIndex((), self.vocab, self.blocks, self.cols, self.lengths)
     def nbytes(self) -> int: return sum(i.numel() * i.element_size() for i in self.idx + self.cols)
+    def __reduce__(self):
+        "Pickled (a batch leaving its DataLoader worker) with its small int64 tensors — vocabularies, table columns, counts — in one."
+        small = list(self.vocab) + list(self.cols[1:])                   # each tensor crosses processes as its own file descriptor
+        if not small or any(t.dtype != torch.int64 or t.device != small[0].device for t in small):
+            return PairIndex, (self.idx, self.vocab, self.blocks, self.cols, self.lengths)
+        flat = torch.cat([t.reshape(-1) for t in small])
+        return _unpack_index, (self.idx, self.cols[:1], flat, tuple(tuple(t.shape) for t in small), len(self.vocab), self.blocks, self.lengths)
+
+def _unpack_index(idx, big, flat, shapes, n_vocab, blocks, lengths) -> PairIndex:
+    "The PairIndex `PairIndex.__reduce__` packed: its small tensors as views of `flat`."
+    parts = [p.view(s) for p, s in zip(flat.split([math.prod(s) for s in shapes]), shapes)]
+    return PairIndex(idx, tuple(parts[:n_vocab]), blocks, tuple(big) + tuple(parts[n_vocab:]), lengths)
 
 def joint_codes(codes: torch.Tensor,   # (B, N, N, G) uint8 pair codes
                 groups,                # the groups of one block
@@ -437,9 +449,13 @@ class Attention(nn.Module):
         return [F.pad(e, (0, 0, 1, 0)) if c else e for e, c in zip(params, self.content)]
 
     def block_tables(self, params, index: PairIndex) -> list:
-        "Per block, (H, n_b, d_head): the sum of the block's group embeddings at each joint code."
+        "Per block, (H, n_b, d_head): the sum of the block's group embeddings at each joint code (one `embedding_bag` a block)."
         E = self.group_tables(params)
-        return [sum(E[g].index_select(1, voc[:, t]) for t, g in enumerate(block)) for block, voc in zip(index.blocks, index.vocab)]
+        H, _, D = E[0].shape
+        first = np.cumsum([0] + [e.shape[1] for e in E[:-1]])                 # each group's first row in W
+        W = torch.cat(E, 1).transpose(0, 1).reshape(-1, H * D)                 # (ΣK, H·D): every group's codes, one row each
+        return [F.embedding_bag(voc + torch.as_tensor(first[list(block)], device=voc.device), W, mode='sum').view(-1, H, D).transpose(0, 1)
+                for block, voc in zip(index.blocks, index.vocab)]
 
     def heads(self, x: torch.Tensor, rot: tuple | None) -> tuple:   # q, k, v, q̃, k̃: (B, H, N, D) each
         "Queries, keys and values per head, and the queries and keys turned by the rotary."

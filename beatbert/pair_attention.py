@@ -214,12 +214,18 @@ _FAST = {'contract', 'arcp', 'nsz', 'reassoc', 'afn'}   # fastmath without nnan 
 
 @njit(inline='always', fastmath=_FAST)
 def _table_row(x, ET, out):
-    "out[u] = Σ_d x[d] ET[d, u]: one beat's products with every joint code's embedding."
-    z = out.dtype.type(0)
+    "out[u] = Σ_d x[d] ET[d, u]: one beat's products with every joint code's embedding, four dims a pass (a load and a store of out for four products)."
+    z, D = out.dtype.type(0), ET.shape[0]
     for u in range(out.shape[0]): out[u] = z
-    for d in range(ET.shape[0]):
+    d = 0
+    while d + 4 <= D:
+        x0, x1, x2, x3, e0, e1, e2, e3 = x[d], x[d + 1], x[d + 2], x[d + 3], ET[d], ET[d + 1], ET[d + 2], ET[d + 3]
+        for u in range(out.shape[0]): out[u] += x0 * e0[u] + x1 * e1[u] + x2 * e2[u] + x3 * e3[u]
+        d += 4
+    while d < D:                                           # a head width that is not a multiple of four
         xd, ed = x[d], ET[d]
         for u in range(out.shape[0]): out[u] += xd * ed[u]
+        d += 1
 
 @njit(inline='always', fastmath=_FAST)
 def _exp_row(l, m, ebits):

@@ -25,8 +25,8 @@ __all__ = ['STRATEGIES', 'LOOKS_BACK_IDX', 'COPY_LAGS', 'PAIR_CACHE_BYTES', 'WAI
            'StepBatches', 'window_batch', 'corpus_song_pairs', 'wait_kernels', 'masked_index', 'step_windows',
            'make_batch', 'rank_share', 'CheckpointError', 'TrainConfig', 'lr_at', 'train_threads', 'threads_set',
            'save_checkpoint', 'load_model', 'load_optimizer', 'eval_batches', 'predict_masked', 'ddp_env',
-           'ddp_backend', 'ddp_start', 'valid_loss', 'train', 'source_group', 'compare', 'run_cost', 'format_table',
-           'warm_kernels', 'pretrain_main', 'evaluate_run']
+           'ddp_backend', 'ddp_start', 'valid_loss', 'adamw', 'train', 'source_group', 'compare', 'run_cost',
+           'format_table', 'warm_kernels', 'pretrain_main', 'evaluate_run']
 
 # %% ../nbs/08_pretrain.ipynb #5ae24595
 STRATEGIES = ('random', 'measures', 'spans')
@@ -416,6 +416,10 @@ def valid_loss(model: BeatBert, corpus: Corpus, tc: TrainConfig, limit: int = 64
     if len(p['targets']) == 0: return float('nan')
     return metrics(p['BeatBert'], p['targets'])['bce']
 
+def adamw(model: torch.nn.Module, tc: TrainConfig) -> torch.optim.AdamW:
+    "The run's AdamW: β = (0.9, 0.95), `tc`'s learning rate and weight decay; every parameter in one foreach update (the same numbers, fewer calls)."
+    return torch.optim.AdamW(model.parameters(), lr=tc.lr, betas=(0.9, 0.95), weight_decay=tc.weight_decay, foreach=True)
+
 def train(run, tc: TrainConfig, mc: BeatBertConfig, progress: bool = True, stop_at: int | None = None) -> pd.DataFrame:
     "Pretrain (or resume) a BeatBert into the folder `run`; returns the metrics table. `stop_at`: stop after that step."
     run = Path(run); run.mkdir(parents=True, exist_ok=True)
@@ -425,12 +429,12 @@ def train(run, tc: TrainConfig, mc: BeatBertConfig, progress: bool = True, stop_
     corpus, dev = Corpus(tc.corpus), torch.device(device)
     torch.manual_seed(tc.seed)
     model, start = BeatBert(mc), 0
-    opt = torch.optim.AdamW(model.parameters(), lr=tc.lr, betas=(0.9, 0.95), weight_decay=tc.weight_decay)
+    opt = adamw(model, tc)
     rows = []
     if (run / 'checkpoint.json').exists():                        # resume
         model, meta = load_model(run)
         if meta['model'] != mc.to_dict(): raise CheckpointError(f'{run}: holds a run of another model config; use another folder')
-        opt = torch.optim.AdamW(model.parameters(), lr=tc.lr, betas=(0.9, 0.95), weight_decay=tc.weight_decay)
+        opt = adamw(model, tc)
         load_optimizer(run, opt); start = meta['step']
         if (run / 'metrics.csv').exists():
             rows = [r for r in pd.read_csv(run / 'metrics.csv').to_dict('records') if r['step'] < start]
