@@ -15,7 +15,7 @@ import torch.nn.functional as F_
 from tqdm.auto import tqdm
 from .midi import BeatbertError
 from .features import FEATURES, FEATURE_NAMES, GROUPS, LOOKS_BACK
-from .pairs import mask_pairs, pair_codes, PAIR_GROUPS, SongPairs, song_pairs
+from .pairs import pair_codes, SongPairs, song_pairs
 from .corpus import Corpus
 from .layout import DEFAULT_CORPUS, DEFAULT_RUN, PAIRS, NOPAIRS
 
@@ -166,7 +166,7 @@ def collate_windows(batch: list) -> dict:
     return out | {'bits': bits, 'pad': pad}
 
 # %% ../nbs/08_pretrain.ipynb #81122d0e
-from .model import BeatBert, BeatBertConfig, pair_index, songs_pair_index
+from .model import BeatBert, BeatBertConfig, songs_pair_index
 
 class StepBatches(torch.utils.data.Dataset):
     "The training batch of every step, a function of (seed, step): windows, masks, hidden inputs, masked pair codes."
