@@ -228,6 +228,27 @@ def _table_row(x, ET, out):
         d += 1
 
 @njit(inline='always', fastmath=_FAST)
+def _table_rows2(x0, x1, ET, o0, o1):
+    "`_table_row` of two beats in one pass over ET: o_k[u] = Σ_d x_k[d] ET[d, u], each table value loaded once for both."
+    z, D = o0.dtype.type(0), ET.shape[0]
+    for u in range(o0.shape[0]):
+        o0[u] = z; o1[u] = z
+    d = 0
+    while d + 4 <= D:
+        e0, e1, e2, e3 = ET[d], ET[d + 1], ET[d + 2], ET[d + 3]
+        a0, a1, a2, a3, c0, c1, c2, c3 = x0[d], x0[d + 1], x0[d + 2], x0[d + 3], x1[d], x1[d + 1], x1[d + 2], x1[d + 3]
+        for u in range(o0.shape[0]):
+            f0, f1, f2, f3 = e0[u], e1[u], e2[u], e3[u]
+            o0[u] += a0 * f0 + a1 * f1 + a2 * f2 + a3 * f3
+            o1[u] += c0 * f0 + c1 * f1 + c2 * f2 + c3 * f3
+        d += 4
+    while d < D:
+        a, c, ed = x0[d], x1[d], ET[d]
+        for u in range(o0.shape[0]):
+            f = ed[u]; o0[u] += a * f; o1[u] += c * f
+        d += 1
+
+@njit(inline='always', fastmath=_FAST)
 def _exp_row(l, m, ebits):
     "l[j] = exp(l[j] − m) for l[j] ≤ m, in float32, written so that it vectorises (Cephes' expf); 0 below m − 87; returns Σ_j l[j]."
     for j in range(l.shape[0]):
@@ -374,7 +395,7 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
               fast,              # exp by `_exp_row` (float32); else math.exp (float64: gradcheck)
               heads,             # (0, …, H − 1): a tuple, so that H is known when the kernel is compiled
               P, y):             # out: (B, H, N, N) weights before dropout, negated where dropped; (B, H, N, D), zeroed
-    "Every row of every head in one pass: table rows, logits, softmax, dropout, values and binned pair embeddings."
+    "Every row of every head in one pass, two rows at a time: table rows, logits, softmax, dropout, values and binned pair embeddings."
     B, _, N, D = q.shape
     H = len(heads)
     for task in prange(B * R):
@@ -383,43 +404,54 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
         rows = (L + R - 1) // R
         EkW, EvW = np.empty((H, D, n), q.dtype), np.empty((H, D, n), q.dtype)
         _window_table(EkT, gmap[b, :n], EkW); _window_table(EvT, gmap[b, :n], EvW)
-        l, A, AT, LT = np.empty(N, q.dtype), np.empty((H, N), q.dtype), np.empty((N, H), q.dtype), np.empty((N, H), q.dtype)
-        TH, T, bins, BH = np.empty((H, n), q.dtype), np.empty((n, H), q.dtype), np.empty((n, H), q.dtype), np.empty((H, n), q.dtype)
+        l, A, AT, LT = np.empty(N, q.dtype), np.empty((2, H, N), q.dtype), np.empty((N, H), q.dtype), np.empty((N, H), q.dtype)
+        TH, T, bins, BH = np.empty((2, H, n), q.dtype), np.empty((n, H), q.dtype), np.empty((n, H), q.dtype), np.empty((2, H, n), q.dtype)
         keep, ebits = np.ones(N, np.bool_), np.empty(N, np.int32)
         z, one, sc, ninf = q.dtype.type(0), q.dtype.type(1), q.dtype.type(scale), q.dtype.type(-np.inf)
-        for i in range(r * rows, min(L, (r + 1) * rows)):
-            if pad[b, i]: continue                               # a padded beat attends to nothing: its row of y stays 0
-            for h in range(H): _table_row(qp[b, h, i], EkW[h], TH[h])   # (H, n) q_i · E[u]
-            _heads_last(TH, T, H)                                 # (n, H): a code's heads side by side
-            _gather_rows(ix, b, i, T, LT[:L], H)                 # (L, H) pair logits
-            for h in range(H):
-                _plus_products(LT[:L], h, q[b, h, i], kT[b, h, :, :L], l[:L])   # (L,) logits
-                m = ninf
-                for j in range(L):
-                    if pad[b, j]: l[j] = ninf
-                    m = max(m, l[j])
-                if fast: tot = _exp_row(l[:L], m, ebits[:L])
-                else:
-                    tot = z
+        lo, hi = r * rows, min(L, (r + 1) * rows)
+        for i0 in range(lo, hi, 2):                              # two rows a pass over the window's tables (slots 0, 1)
+            v0, v1 = not pad[b, i0], i0 + 1 < hi and not pad[b, i0 + 1]   # a padded beat attends to nothing: its row of y stays 0
+            if not (v0 or v1): continue
+            ia = i0 if v0 else i0 + 1
+            ib = i0 + 1 if v0 and v1 else ia                     # one row: both slots read it, slot 0 alone is computed and written
+            two = ib != ia
+            for h in range(H): _table_rows2(qp[b, h, ia], qp[b, h, ib], EkW[h], TH[0, h], TH[1, h])   # (2, H, n) q_i · E[u]
+            for k in range(2 if two else 1):
+                i = ia if k == 0 else ib
+                _heads_last(TH[k], T, H)                          # (n, H): a code's heads side by side
+                _gather_rows(ix, b, i, T, LT[:L], H)             # (L, H) pair logits
+                for h in range(H):
+                    _plus_products(LT[:L], h, q[b, h, i], kT[b, h, :, :L], l[:L])   # (L,) logits
+                    m = ninf
                     for j in range(L):
-                        l[j] = math.exp(l[j] - m); tot += l[j]
-                inv, Pr, Ah = one / tot, P[b, h, i], A[h]
-                if t > 0: _keep_row(seed, (b * H + h) * N + i, t, keep[:L])
-                for j in range(L, N): Pr[j] = z
-                for j in range(L):                               # a dropped weight is kept negated: its sign is the mask
-                    pj = l[j] * inv
-                    Pr[j] = pj if keep[j] else -pj
-                    Ah[j] = pj if keep[j] else z
-                    AT[j, h] = Ah[j]
-            _scatter_rows(ix, b, i, AT[:L], bins, H)             # (n, H) bins
-            _heads_first(bins, BH, H)                              # (H, n)
+                        if pad[b, j]: l[j] = ninf
+                        m = max(m, l[j])
+                    if fast: tot = _exp_row(l[:L], m, ebits[:L])
+                    else:
+                        tot = z
+                        for j in range(L):
+                            l[j] = math.exp(l[j] - m); tot += l[j]
+                    inv, Pr, Ah = one / tot, P[b, h, i], A[k, h]
+                    if t > 0: _keep_row(seed, (b * H + h) * N + i, t, keep[:L])
+                    for j in range(L, N): Pr[j] = z
+                    for j in range(L):                           # a dropped weight is kept negated: its sign is the mask
+                        pj = l[j] * inv
+                        Pr[j] = pj if keep[j] else -pj
+                        Ah[j] = pj if keep[j] else z
+                        AT[j, h] = Ah[j]
+                _scatter_rows(ix, b, i, AT[:L], bins, H)         # (n, H) bins
+                _heads_first(bins, BH[k], H)                      # (H, n)
+            kb = 1 if two else 0                                 # one row: slot 1 reads slot 0 and is not written
             for h in range(H):
-                Ah, bh = A[h], BH[h]
-                for d in range(D):                               # y_i = Σ_j a_ij v_j + Σ_u bins[u] E[u]
-                    vd, ed, acc = vT[b, h, d], EvW[h, d], z
-                    for j in range(L): acc += Ah[j] * vd[j]
-                    for u in range(n): acc += bh[u] * ed[u]
-                    y[b, h, i, d] = acc * sc
+                A0, A1, b0, b1 = A[0, h], A[kb, h], BH[0, h], BH[kb, h]
+                for d in range(D):                               # y_i = Σ_j a_ij v_j + Σ_u bins[u] E[u], two rows a pass
+                    vd, ed, acc0, acc1 = vT[b, h, d], EvW[h, d], z, z
+                    for j in range(L):
+                        acc0 += A0[j] * vd[j]; acc1 += A1[j] * vd[j]
+                    for u in range(n):
+                        e = ed[u]; acc0 += b0[u] * e; acc1 += b1[u] * e
+                    y[b, h, ia, d] = acc0 * sc
+                    if two: y[b, h, ib, d] = acc1 * sc
 
 def _np(t: torch.Tensor) -> np.ndarray: return t.detach().numpy()
 
@@ -436,7 +468,7 @@ def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, gmap, nw,     # as `_pair_fwd`, P 
               R, heads,                                       # row chunks per window; (0, …, H − 1)
               gq, gqp,                                        # out, zeroed: (B, H, N, D) (a padded beat's rows stay 0)
               gkT, gvT, gEkT, gEvT):                          # out, zeroed: (B·R, H, D, N), (B·R, H, D, n) per task
-    "The gradients of `_pair_fwd`, row by row, its bins recomputed, its dropout mask read from the signs of P."
+    "The gradients of `_pair_fwd`, two rows at a time, its bins recomputed, its dropout mask read from the signs of P."
     B, _, N, D = q.shape
     H = len(heads)
     for task in prange(B * R):
@@ -446,50 +478,62 @@ def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, gmap, nw,     # as `_pair_fwd`, P 
         EkW, EvW = np.empty((H, D, n), q.dtype), np.empty((H, D, n), q.dtype)
         _window_table(EkT, cols, EkW); _window_table(EvT, cols, EvW)
         gEkW, gEvW = np.zeros((H, D, n), q.dtype), np.zeros((H, D, n), q.dtype)   # this task's, added into gEkT, gEvT at its end
-        gA, A, Pa, LT = np.empty(N, q.dtype), np.empty(N, q.dtype), np.empty(N, q.dtype), np.empty((N, H), q.dtype)
+        gA, A, Pa, LT = np.empty((2, H, N), q.dtype), np.empty((2, H, N), q.dtype), np.empty(N, q.dtype), np.empty((N, H), q.dtype)
         AT, GT = np.empty((N, H), q.dtype), np.empty((N, H), q.dtype)
-        TH, T = np.empty((H, n), q.dtype), np.empty((n, H), q.dtype)
-        bins, gbins, BH, GH = np.empty((n, H), q.dtype), np.empty((n, H), q.dtype), np.empty((H, n), q.dtype), np.empty((H, n), q.dtype)
+        TH, T = np.empty((2, H, n), q.dtype), np.empty((n, H), q.dtype)
+        bins, gbins, BH, GH = np.empty((n, H), q.dtype), np.empty((n, H), q.dtype), np.empty((2, H, n), q.dtype), np.empty((2, H, n), q.dtype)
         z = q.dtype.type(0)
-        for i in range(r * rows, min(L, (r + 1) * rows)):
-            if pad[b, i]: continue                               # its row of y is 0: no gradient
-            for h in range(H): _table_row(gy[b, h, i], EvW[h], TH[h])   # (H, n) d loss / d bins
-            _heads_last(TH, T, H)
-            _gather_rows(ix, b, i, T, LT[:L], H)
-            for h in range(H):
-                Pr = P[b, h, i]
-                _plus_products(LT[:L], h, gy[b, h, i], vT[b, h, :, :L], gA[:L])  # (L,) d loss / d dropped weights
-                delta = z
-                for j in range(L):
-                    kept = Pr[j] >= z                            # a dropped weight was stored negated
-                    Pa[j] = Pr[j] if kept else -Pr[j]
-                    A[j] = Pa[j] if kept else z
-                    gA[j] = gA[j] if kept else z                 # d loss / d weights
-                    delta += Pa[j] * gA[j]
-                for j in range(L):
-                    gA[j] = Pa[j] * (gA[j] - delta)              # d loss / d logits (softmax backward)
-                    AT[j, h], GT[j, h] = A[j], gA[j]
+        lo, hi = r * rows, min(L, (r + 1) * rows)
+        for i0 in range(lo, hi, 2):                              # two rows a pass, slots 0 and 1, as in `_pair_fwd`
+            v0, v1 = not pad[b, i0], i0 + 1 < hi and not pad[b, i0 + 1]   # a padded beat's row of y is 0: no gradient
+            if not (v0 or v1): continue
+            ia = i0 if v0 else i0 + 1
+            ib = i0 + 1 if v0 and v1 else ia
+            two = ib != ia
+            for h in range(H): _table_rows2(gy[b, h, ia], gy[b, h, ib], EvW[h], TH[0, h], TH[1, h])   # (2, H, n) d loss / d bins
+            for k in range(2 if two else 1):
+                i = ia if k == 0 else ib
+                _heads_last(TH[k], T, H)
+                _gather_rows(ix, b, i, T, LT[:L], H)
+                for h in range(H):
+                    Pr, g, a = P[b, h, i], gA[k, h], A[k, h]
+                    _plus_products(LT[:L], h, gy[b, h, i], vT[b, h, :, :L], g[:L])   # (L,) d loss / d dropped weights
+                    delta = z
+                    for j in range(L):
+                        kept = Pr[j] >= z                        # a dropped weight was stored negated
+                        Pa[j] = Pr[j] if kept else -Pr[j]
+                        a[j] = Pa[j] if kept else z
+                        g[j] = g[j] if kept else z               # d loss / d weights
+                        delta += Pa[j] * g[j]
+                    for j in range(L):
+                        g[j] = Pa[j] * (g[j] - delta)            # d loss / d logits (softmax backward)
+                        AT[j, h], GT[j, h] = a[j], g[j]
+                _scatter2_rows(ix, b, i, AT[:L], GT[:L], bins, gbins, H)   # (n, H) the forward's bins again; d loss / d table rows
+                _heads_first(bins, BH[k], H); _heads_first(gbins, GH[k], H)
+            kb = 1 if two else 0                                 # one row: slot 1 reads slot 0 with weight 0 and is not written
+            for h in range(H):                                   # the rows' products, two rows a load and store of each sum
+                g0, g1, a0, a1 = gA[0, h], gA[kb, h], A[0, h], A[kb, h]
+                B0, B1, G0, G1 = BH[0, h], BH[kb, h], GH[0, h], GH[kb, h]
                 for d in range(D):
-                    kd, acc = kT[b, h, d], z
-                    for j in range(L): acc += gA[j] * kd[j]
-                    gq[b, h, i, d] = acc
-                    qd, gk = q[b, h, i, d], gkT[task, h, d]
-                    for j in range(L): gk[j] += gA[j] * qd
-                    gd, gv = gy[b, h, i, d], gvT[task, h, d]
-                    for j in range(L): gv[j] += A[j] * gd
-            _scatter2_rows(ix, b, i, AT[:L], GT[:L], bins, gbins, H)     # (n, H) the forward's bins again; d loss / d table rows
-            _heads_first(bins, BH, H); _heads_first(gbins, GH, H)
-            for h in range(H):
-                Gr, bn = BH[h], GH[h]
+                    kd, acc0, acc1 = kT[b, h, d], z, z
+                    for j in range(L):
+                        acc0 += g0[j] * kd[j]; acc1 += g1[j] * kd[j]
+                    gq[b, h, ia, d] = acc0
+                    if two: gq[b, h, ib, d] = acc1
+                    q0, q1, gk = q[b, h, ia, d], q[b, h, ib, d] if two else z, gkT[task, h, d]
+                    for j in range(L): gk[j] += g0[j] * q0 + g1[j] * q1
+                    y0, y1, gv = gy[b, h, ia, d], gy[b, h, ib, d] if two else z, gvT[task, h, d]
+                    for j in range(L): gv[j] += a0[j] * y0 + a1[j] * y1
+                    ge = gEvW[h, d]
+                    for u in range(n): ge[u] += y0 * B0[u] + y1 * B1[u]
                 for d in range(D):
-                    gd, ge = gy[b, h, i, d], gEvW[h, d]
-                    for u in range(n): ge[u] += gd * Gr[u]
-                for d in range(D):
-                    ed, ge, qd, acc = EkW[h, d], gEkW[h, d], qp[b, h, i, d], z
+                    ed, ge, p0, p1, acc0, acc1 = EkW[h, d], gEkW[h, d], qp[b, h, ia, d], qp[b, h, ib, d] if two else z, z, z
                     for u in range(n):
-                        acc += bn[u] * ed[u]
-                        ge[u] += qd * bn[u]
-                    gqp[b, h, i, d] = acc
+                        e, c0, c1 = ed[u], G0[u], G1[u]
+                        acc0 += c0 * e; acc1 += c1 * e
+                        ge[u] += p0 * c0 + p1 * c1
+                    gqp[b, h, ia, d] = acc0
+                    if two: gqp[b, h, ib, d] = acc1
         for h in range(H):                                       # the window's columns back to the table's
             for d in range(D):
                 gk, gv, wk, wv = gEkT[task, h, d], gEvT[task, h, d], gEkW[h, d], gEvW[h, d]
