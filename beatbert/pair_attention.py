@@ -212,24 +212,17 @@ def hashed_drop_mask(shape,      # (B, H, N, N)
 # %% ../nbs/07a_pair_attention.ipynb #ad3d4b2f
 _FAST = {'contract', 'arcp', 'nsz', 'reassoc', 'afn'}   # fastmath without nnan / ninf: padded keys are -inf
 
-@njit(inline='always', fastmath=_FAST)
-def _table_row(x, ET, out):
-    "out[u] = Σ_d x[d] ET[d, u]: one beat's products with every joint code's embedding, four dims a pass (a load and a store of out for four products)."
-    z, D = out.dtype.type(0), ET.shape[0]
-    for u in range(out.shape[0]): out[u] = z
-    d = 0
-    while d + 4 <= D:
-        x0, x1, x2, x3, e0, e1, e2, e3 = x[d], x[d + 1], x[d + 2], x[d + 3], ET[d], ET[d + 1], ET[d + 2], ET[d + 3]
-        for u in range(out.shape[0]): out[u] += x0 * e0[u] + x1 * e1[u] + x2 * e2[u] + x3 * e3[u]
-        d += 4
-    while d < D:                                           # a head width that is not a multiple of four
-        xd, ed = x[d], ET[d]
-        for u in range(out.shape[0]): out[u] += xd * ed[u]
-        d += 1
+@njit(inline='always')
+def _row_pair(pad_b, i0, hi):
+    "The rows of the kernels' pass at row i0 (rows i0 and i0 + 1 below hi, padded ones left out): (slot 0's, slot 1's); the same row twice for one, (-1, -1) for none."
+    v0, v1 = not pad_b[i0], i0 + 1 < hi and not pad_b[i0 + 1]
+    if not (v0 or v1): return -1, -1
+    ia = i0 if v0 else i0 + 1
+    return ia, (i0 + 1 if v0 and v1 else ia)
 
 @njit(inline='always', fastmath=_FAST)
 def _table_rows2(x0, x1, ET, o0, o1):
-    "`_table_row` of two beats in one pass over ET: o_k[u] = Σ_d x_k[d] ET[d, u], each table value loaded once for both."
+    "o_k[u] = Σ_d x_k[d] ET[d, u]: two beats' products with every joint code's embedding in one pass over ET, four dims a pass (a load and a store of o_k[u] for four products)."
     z, D = o0.dtype.type(0), ET.shape[0]
     for u in range(o0.shape[0]):
         o0[u] = z; o1[u] = z
@@ -242,7 +235,7 @@ def _table_rows2(x0, x1, ET, o0, o1):
             o0[u] += a0 * f0 + a1 * f1 + a2 * f2 + a3 * f3
             o1[u] += c0 * f0 + c1 * f1 + c2 * f2 + c3 * f3
         d += 4
-    while d < D:
+    while d < D:                                           # a head width that is not a multiple of four
         a, c, ed = x0[d], x1[d], ET[d]
         for u in range(o0.shape[0]):
             f = ed[u]; o0[u] += a * f; o1[u] += c * f
@@ -410,11 +403,9 @@ def _pair_fwd(q, kT, vT, qp,     # (B, H, N, D) scaled turned queries; (B, H, D,
         z, one, sc, ninf = q.dtype.type(0), q.dtype.type(1), q.dtype.type(scale), q.dtype.type(-np.inf)
         lo, hi = r * rows, min(L, (r + 1) * rows)
         for i0 in range(lo, hi, 2):                              # two rows a pass over the window's tables (slots 0, 1)
-            v0, v1 = not pad[b, i0], i0 + 1 < hi and not pad[b, i0 + 1]   # a padded beat attends to nothing: its row of y stays 0
-            if not (v0 or v1): continue
-            ia = i0 if v0 else i0 + 1
-            ib = i0 + 1 if v0 and v1 else ia                     # one row: both slots read it, slot 0 alone is computed and written
-            two = ib != ia
+            ia, ib = _row_pair(pad[b], i0, hi)                   # a padded beat attends to nothing: its row of y stays 0
+            if ia < 0: continue
+            two = ib != ia                                       # one row (ib = ia): both slots read it, slot 0 alone is computed and written
             for h in range(H): _table_rows2(qp[b, h, ia], qp[b, h, ib], EkW[h], TH[0, h], TH[1, h])   # (2, H, n) q_i · E[u]
             for k in range(2 if two else 1):
                 i = ia if k == 0 else ib
@@ -485,10 +476,8 @@ def _pair_bwd(q, kT, vT, qp, EkT, EvT, P, ix, gmap, nw,     # as `_pair_fwd`, P 
         z = q.dtype.type(0)
         lo, hi = r * rows, min(L, (r + 1) * rows)
         for i0 in range(lo, hi, 2):                              # two rows a pass, slots 0 and 1, as in `_pair_fwd`
-            v0, v1 = not pad[b, i0], i0 + 1 < hi and not pad[b, i0 + 1]   # a padded beat's row of y is 0: no gradient
-            if not (v0 or v1): continue
-            ia = i0 if v0 else i0 + 1
-            ib = i0 + 1 if v0 and v1 else ia
+            ia, ib = _row_pair(pad[b], i0, hi)                   # a padded beat's row of y is 0: no gradient
+            if ia < 0: continue
             two = ib != ia
             for h in range(H): _table_rows2(gy[b, h, ia], gy[b, h, ib], EvW[h], TH[0, h], TH[1, h])   # (2, H, n) d loss / d bins
             for k in range(2 if two else 1):
