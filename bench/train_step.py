@@ -2,7 +2,7 @@
 masked beats per second and seconds per step, batch making, pair codes, forward, backward and AdamW included.
 
     python bench/train_step.py [--models tiny small] [--workers 0 1 2] [--steps 10] [--rounds 2] [--busy]
-                               [--no-busy] [--wait-rounds 2] [--device cpu|cuda] [--threads T]
+                               [--no-busy] [--wait-rounds 4] [--device cpu|cuda] [--threads T]
 
 What runs: the main job's loop itself (`train` of 08_pretrain, its DataLoader and `workers` processes, the main job's
 settings: `TrainConfig` defaults, batch 8, window 256, seed 0), evaluation and checkpoints switched off, on the bench
@@ -139,17 +139,19 @@ def split(corpus, model, steps, warmup, device) -> dict:
 
 
 def wait_ab(corpus, model, workers, steps, rounds, warmup, device) -> dict:
-    "The pairs arm with its workers waiting for the pair kernels (`WAIT_FOR_KERNELS`, the default) and not, alternating: mean s/step of each."
+    "The pairs arm with its workers waiting for the pair kernels (`WAIT_FOR_KERNELS`, the default) and not, alternating: mean s/step of each, and each round's ratio."
     import beatbert.train as T
-    kept = {True: [], False: []}
+    kept, per_round = {True: [], False: []}, []
     try:
         for r in range(rounds):
+            mean = {}
             for wait in ((True, False) if r % 2 == 0 else (False, True)):
                 T.WAIT_FOR_KERNELS = wait
                 sec, _ = segment(corpus, model, True, workers, steps + warmup, device, count=False)
-                kept[wait].extend(sec[warmup:])
+                kept[wait].extend(sec[warmup:]); mean[wait] = np.mean(sec[warmup:])
+            per_round.append(mean[True] / mean[False])                  # two segments next to each other in time
     finally: T.WAIT_FOR_KERNELS = True
-    return {w: float(np.mean(s)) for w, s in kept.items()}   # mean: throughput, a late batch included
+    return {w: float(np.mean(s)) for w, s in kept.items()} | {'rounds': per_round}   # mean: throughput, a late batch included
 
 
 def report(tag, model, workers, res) -> float:
@@ -171,7 +173,7 @@ def main(argv=None):
     ap.add_argument('--rounds', type=int, default=2, help='segments of each arm, alternating')
     ap.add_argument('--busy', action='store_true', help='time every model and worker count with a second torch job too')
     ap.add_argument('--no-busy', action='store_true', help='skip the busy measurement of the main settings')
-    ap.add_argument('--wait-rounds', type=int, default=2, help="rounds of the pairs arm's workers waiting for the kernels or not (main settings; 0: skip)")
+    ap.add_argument('--wait-rounds', type=int, default=4, help="rounds of the pairs arm's workers waiting for the kernels or not (main settings; 0: skip)")
     ap.add_argument('--split-only', action='store_true', help='only the split and its CPU times (on a loaded machine)')
     ap.add_argument('--device', default='cpu', help='cpu or cuda')
     ap.add_argument('--threads', type=int, default=None, help="torch's threads (default: torch's choice)")
@@ -196,7 +198,8 @@ def main(argv=None):
     if a.wait_rounds and not a.split_only and a.device == 'cpu':
         w = wait_ab(corpus, 'tiny', MAIN_WORKERS, a.steps, a.wait_rounds, a.warmup, a.device)
         print(f'wait  tiny  workers {MAIN_WORKERS}: pairs arm, its worker waiting for the pair kernels {w[True] * 1e3:.1f} ms/step, '
-              f'not waiting {w[False] * 1e3:.1f} ms/step (x{w[True] / w[False]:.2f}; {a.wait_rounds} rounds alternating)', flush=True)
+              f'not waiting {w[False] * 1e3:.1f} ms/step (x{w[True] / w[False]:.2f}; {a.wait_rounds} rounds alternating, a round\'s '
+              f'x{min(w["rounds"]):.2f}-{max(w["rounds"]):.2f}: a verdict needs rounds that agree)', flush=True)
     for model in a.models:
         sp = split(corpus, model, a.steps, a.warmup, a.device)
         for arm, ms in sp.items():
