@@ -243,5 +243,6 @@ def main(argv=None):
         r, lo = busy[main_key]
         print(f'TARGET busy: the same while a second torch job runs {r:.2f} (target >= {TARGET_BUSY}: {verdict(r, lo, TARGET_BUSY)})')
 
+
 if __name__ == '__main__':
     main()
